@@ -1,0 +1,98 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# synguard build. `make` builds build/synguard; `make test` (root) runs the
+# unit and end-to-end tests; `make demo` (root) runs the namespace demo.
+
+ARCH      := $(shell uname -m | sed -e 's/aarch64/arm64/' -e 's/x86_64/x86/')
+MULTIARCH := $(shell gcc -print-multiarch 2>/dev/null || echo $(shell uname -m)-linux-gnu)
+
+CLANG   ?= clang
+CC      ?= gcc
+BPFTOOL ?= bpftool
+PREFIX  ?= /usr/local
+BUILD   := build
+VERSION := $(shell git describe --always --dirty 2>/dev/null || echo 0.1)
+
+BPF_CFLAGS := -g -O2 -mcpu=v3 -target bpf -Wall -Werror -D__TARGET_ARCH_$(ARCH) \
+	      -I. -Iinclude -I/usr/include/$(MULTIARCH)
+CFLAGS  ?= -O2 -g
+CFLAGS  += -Wall -Wextra -Werror -Wno-unused-parameter -Wno-format-truncation -std=gnu11 \
+	   -D_GNU_SOURCE -DSG_VERSION='"$(VERSION)"' -Iinclude -I$(BUILD) -Iuser
+LDLIBS  := -lxdp -lbpf -lelf -lz -ljansson -lm
+
+BPF_SRCS  := $(wildcard bpf/*.bpf.c)
+BPF_OBJS  := $(patsubst bpf/%.bpf.c,$(BUILD)/%.bpf.o,$(BPF_SRCS))
+SKELS     := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
+USER_SRCS := $(wildcard user/*.c)
+USER_OBJS := $(patsubst user/%.c,$(BUILD)/user/%.o,$(USER_SRCS))
+
+UNIT_SRCS := $(wildcard tests/unit/*.c)
+UNIT_OBJS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%.o,$(UNIT_SRCS))
+TEST_BPF  := $(patsubst tests/bpf/%.bpf.c,$(BUILD)/tests/%.bpf.o,$(wildcard tests/bpf/*.bpf.c))
+
+.PHONY: all deps test-deps test unit e2e demo install uninstall vmlinux clean
+.DEFAULT_GOAL := all
+
+all: deps $(BUILD)/synguard
+
+# Installs missing Debian packages (a no-op when all are present).
+deps:
+	@scripts/deps.sh build
+test-deps:
+	@scripts/deps.sh all
+
+$(BUILD)/%.bpf.o: bpf/%.bpf.c vmlinux.h | $(BUILD)
+	$(CLANG) $(BPF_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
+	$(BPFTOOL) gen skeleton $< name $(subst -,_,$*)_bpf > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/user/%.o: user/%.c $(SKELS) | $(BUILD)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/synguard: $(USER_OBJS)
+	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
+
+# Unit tests reuse the loader's objects, minus its main().
+$(BUILD)/tests/%.o: tests/unit/%.c $(SKELS) | $(BUILD)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests/unit -MMD -MP -c $< -o $@
+
+$(BUILD)/tests/%.bpf.o: tests/bpf/%.bpf.c vmlinux.h | $(BUILD)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/unit_tests: $(UNIT_OBJS) $(filter-out $(BUILD)/user/main.o,$(USER_OBJS))
+	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS) -lcmocka
+
+$(BUILD):
+	@mkdir -p $(BUILD)
+
+test: test-deps $(BUILD)/synguard $(BUILD)/unit_tests $(TEST_BPF)
+	@tests/run.sh
+
+unit: test-deps $(BUILD)/unit_tests
+	@tests/run.sh unit
+
+e2e: test-deps $(BUILD)/synguard $(TEST_BPF)
+	@tests/run.sh e2e
+
+demo: test-deps $(BUILD)/synguard $(TEST_BPF)
+	@scripts/demo.sh
+
+install: $(BUILD)/synguard
+	install -D -m 0755 $(BUILD)/synguard $(DESTDIR)$(PREFIX)/sbin/synguard
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/sbin/synguard
+
+# Regenerate vmlinux.h from the running kernel's BTF.
+vmlinux:
+	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > vmlinux.h.tmp
+	mv vmlinux.h.tmp vmlinux.h
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(wildcard $(BUILD)/*.d $(BUILD)/user/*.d $(BUILD)/tests/*.d)

@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * Sampled events into the ring buffer. A flood must not turn into an event
+ * flood, so each CPU sends at most config.event_rate events per second
+ * (fixed windows measured in jiffies, which the verifier inlines) and
+ * counts what it skipped; the next event carries that count.
+ */
+#ifndef SG_BPF_EVENTS_H
+#define SG_BPF_EVENTS_H
+
+#include "maps.h"
+#include "parse.h"
+#include "stats.h"
+
+extern unsigned int CONFIG_HZ __kconfig __weak;
+
+static sg_always_inline bool sg_event_allowed(struct sg_event_limit *lim,
+					      __u32 rate, __u32 *suppressed)
+{
+	__u64 now = bpf_jiffies64();
+	__u64 hz = CONFIG_HZ ? CONFIG_HZ : 1000;
+
+	if (now - lim->window_start >= hz) {
+		lim->window_start = now;
+		lim->sent = 0;
+	}
+	if (lim->sent >= rate) {
+		lim->suppressed++;
+		return false;
+	}
+	lim->sent++;
+	*suppressed = lim->suppressed;
+	lim->suppressed = 0;
+	return true;
+}
+
+static sg_always_inline void sg_event_fill_pkt(struct sg_event *e,
+					       const struct sg_pkt *pkt)
+{
+	struct tcphdr *tcp = pkt->tcp;
+
+	if (pkt->ip4) {
+		e->family = 4;
+		__builtin_memcpy(e->saddr, &pkt->ip4->saddr, 4);
+		__builtin_memcpy(e->daddr, &pkt->ip4->daddr, 4);
+	} else if (pkt->ip6) {
+		e->family = 6;
+		__builtin_memcpy(e->saddr, &pkt->ip6->saddr, 16);
+		__builtin_memcpy(e->daddr, &pkt->ip6->daddr, 16);
+	}
+	if (tcp && (void *)(tcp + 1) <= pkt->data_end) {
+		e->sport = bpf_ntohs(tcp->source);
+		e->dport = bpf_ntohs(tcp->dest);
+		e->tcp_flags = ((__u8 *)tcp)[13];
+	}
+}
+
+static sg_always_inline void sg_event_drop(struct xdp_md *ctx,
+					   const struct sg_pkt *pkt, __u32 reason)
+{
+	__u32 zero = 0, suppressed;
+	struct sg_config *cfg = bpf_map_lookup_elem(&config_map, &zero);
+	struct sg_event_limit *lim = bpf_map_lookup_elem(&event_limit_map, &zero);
+	struct sg_event *e;
+
+	if (!cfg || !lim || !cfg->event_rate)
+		return;
+	if (!sg_event_allowed(lim, cfg->event_rate, &suppressed))
+		return;
+
+	e = bpf_ringbuf_reserve(&events_map, sizeof(*e), 0);
+	if (!e) {
+		sg_count(SG_STAT_INFO_EVENTS_LOST, 0);
+		return;
+	}
+	__builtin_memset(e, 0, sizeof(*e));
+	e->ts_ns = bpf_ktime_get_ns();
+	e->kind = SG_EV_DROP_SAMPLE;
+	e->reason = reason;
+	e->ifindex = ctx->ingress_ifindex;
+	e->suppressed = suppressed;
+	sg_event_fill_pkt(e, pkt);
+	bpf_ringbuf_submit(e, 0);
+	sg_count(SG_STAT_INFO_EVENTS_SENT, 0);
+	if (suppressed)
+		sg_count_n(SG_STAT_INFO_EVENTS_SUPPRESSED, suppressed);
+}
+
+#endif /* SG_BPF_EVENTS_H */

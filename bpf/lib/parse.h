@@ -1,0 +1,192 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * Packet parsing: Ethernet, up to two VLAN tags (802.1Q, 802.1ad), IPv4 with
+ * any valid IHL, IPv6 with its extension header chain, and the fixed TCP
+ * header. Every read is preceded by an explicit bounds check against
+ * data_end; malformed or truncated packets return the drop counter that
+ * names the reason.
+ */
+#ifndef SG_BPF_PARSE_H
+#define SG_BPF_PARSE_H
+
+#include "common.h"
+
+/* sg_parse() result meaning "a TCP header of at least 20 bytes follows". */
+#define SG_PARSED_TCP	SG_STAT__MAX
+
+struct sg_pkt {
+	void *data;
+	void *data_end;
+	struct iphdr *ip4;		/* exactly one of ip4/ip6 is set ... */
+	struct ipv6hdr *ip6;
+	struct tcphdr *tcp;		/* ... once the TCP header is found */
+	__u32 len;			/* frame length in bytes */
+	__u32 l4_len;			/* L4 bytes according to the IP header */
+	__u8 vlan_depth;
+	__u8 first_frag;		/* offset 0 with more fragments to come */
+};
+
+struct sg_vlan_hdr {
+	__be16 tci;
+	__be16 proto;
+};
+
+static sg_always_inline bool sg_is_vlan(__be16 proto)
+{
+	return proto == bpf_htons(ETH_P_8021Q) ||
+	       proto == bpf_htons(ETH_P_8021AD);
+}
+
+static sg_always_inline __u32 sg_parse_ipv4(struct sg_pkt *pkt, void *l3)
+{
+	struct iphdr *ip = l3;
+	__u32 ihl_len, tot_len;
+	__u16 frag;
+
+	if ((void *)(ip + 1) > pkt->data_end)
+		return SG_STAT_DROP_IPV4_TRUNCATED;
+	if (ip->version != 4)
+		return SG_STAT_DROP_IPV4_BAD_VERSION;
+	ihl_len = ip->ihl * 4;
+	if (ihl_len < sizeof(*ip))
+		return SG_STAT_DROP_IPV4_BAD_IHL;
+	if (l3 + ihl_len > pkt->data_end)
+		return SG_STAT_DROP_IPV4_TRUNCATED;
+	tot_len = bpf_ntohs(ip->tot_len);
+	if (tot_len < ihl_len || l3 + tot_len > pkt->data_end)
+		return SG_STAT_DROP_IPV4_BAD_LENGTH;
+	pkt->ip4 = ip;
+
+	if (ip->protocol != SG_IPPROTO_TCP)
+		return SG_STAT_PASS_NON_TCP;
+	frag = bpf_ntohs(ip->frag_off);
+	if (frag & SG_IP_OFFSET)
+		return SG_STAT_PASS_FRAGMENT;	/* no TCP header in here */
+	pkt->first_frag = !!(frag & SG_IP_MF);
+	pkt->l4_len = tot_len - ihl_len;
+	pkt->tcp = l3 + ihl_len;
+	return SG_PARSED_TCP;
+}
+
+/* The extension headers we walk; anything else ends the chain. */
+static sg_always_inline bool sg_ipv6_is_ext(__u8 nexthdr)
+{
+	return nexthdr == SG_IPPROTO_HOPOPTS || nexthdr == SG_IPPROTO_ROUTING ||
+	       nexthdr == SG_IPPROTO_DSTOPTS || nexthdr == SG_IPPROTO_MH ||
+	       nexthdr == SG_IPPROTO_AH || nexthdr == SG_IPPROTO_FRAGMENT;
+}
+
+/* Length of extension header @hdr of type @nexthdr (8 bytes readable). */
+static sg_always_inline __u32 sg_ipv6_ext_len(__u8 nexthdr, const __u8 *hdr)
+{
+	if (nexthdr == SG_IPPROTO_FRAGMENT)
+		return 8;
+	if (nexthdr == SG_IPPROTO_AH)
+		return (hdr[1] + 2) * 4;
+	return (hdr[1] + 1) * 8;
+}
+
+static sg_always_inline __u32 sg_parse_ipv6(struct sg_pkt *pkt, void *l3)
+{
+	struct ipv6hdr *ip6 = l3;
+	void *cur = ip6 + 1;
+	__u32 payload_len, ext_total = 0;
+	__u8 nexthdr;
+	int i;
+
+	if (cur > pkt->data_end)
+		return SG_STAT_DROP_IPV6_TRUNCATED;
+	if (ip6->version != 6)
+		return SG_STAT_DROP_IPV6_BAD_VERSION;
+	payload_len = bpf_ntohs(ip6->payload_len);
+	if (cur + payload_len > pkt->data_end)
+		return SG_STAT_DROP_IPV6_BAD_LENGTH;
+	pkt->ip6 = ip6;
+	nexthdr = ip6->nexthdr;
+
+#pragma unroll
+	for (i = 0; i < SG_MAX_IPV6_EXT; i++) {
+		__u8 *hdr = cur;
+		__u32 len;
+
+		if (nexthdr == SG_IPPROTO_TCP)
+			break;
+		if (!sg_ipv6_is_ext(nexthdr))
+			return SG_STAT_PASS_NON_TCP;
+		if ((void *)(hdr + 8) > pkt->data_end)
+			return SG_STAT_DROP_IPV6_EXT_TRUNCATED;
+		len = sg_ipv6_ext_len(nexthdr, hdr);
+		if (nexthdr == SG_IPPROTO_FRAGMENT) {
+			/* hdr[2..3]: offset << 3 | M */
+			__u16 off = ((__u16)hdr[2] << 8) | hdr[3];
+
+			if (off & 0xFFF8)
+				return SG_STAT_PASS_FRAGMENT;
+			pkt->first_frag = off & 1;
+		}
+		ext_total += len;
+		if (ext_total > payload_len)
+			return SG_STAT_DROP_IPV6_EXT_TRUNCATED;
+		nexthdr = hdr[0];
+		cur = hdr + len;
+	}
+	if (nexthdr != SG_IPPROTO_TCP)
+		return sg_ipv6_is_ext(nexthdr) ? SG_STAT_DROP_IPV6_EXT_CHAIN :
+						 SG_STAT_PASS_NON_TCP;
+	pkt->l4_len = payload_len - ext_total;
+	pkt->tcp = cur;
+	return SG_PARSED_TCP;
+}
+
+/*
+ * Returns a pass_* or drop_* counter for packets that need no TCP policy,
+ * or SG_PARSED_TCP with pkt->tcp pointing at a complete 20-byte header.
+ */
+static sg_always_inline __u32 sg_parse(struct xdp_md *ctx, struct sg_pkt *pkt)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	struct ethhdr *eth = data;
+	void *l3 = eth + 1;
+	__be16 proto;
+	__u32 ret;
+	int i;
+
+	pkt->data = data;
+	pkt->data_end = data_end;
+	pkt->len = data_end - data;
+
+	if (l3 > data_end)
+		return SG_STAT_DROP_ETH_TRUNCATED;
+	proto = eth->h_proto;
+
+#pragma unroll
+	for (i = 0; i < SG_MAX_VLAN_DEPTH; i++) {
+		struct sg_vlan_hdr *vh = l3;
+
+		if (!sg_is_vlan(proto))
+			break;
+		if ((void *)(vh + 1) > data_end)
+			return SG_STAT_DROP_VLAN_TRUNCATED;
+		proto = vh->proto;
+		l3 = vh + 1;
+		pkt->vlan_depth++;
+	}
+
+	if (proto == bpf_htons(ETH_P_IP))
+		ret = sg_parse_ipv4(pkt, l3);
+	else if (proto == bpf_htons(ETH_P_IPV6))
+		ret = sg_parse_ipv6(pkt, l3);
+	else if (sg_is_vlan(proto))
+		return SG_STAT_PASS_VLAN_DEPTH;
+	else
+		return SG_STAT_PASS_NON_IP;
+
+	if (ret != SG_PARSED_TCP)
+		return ret;
+	if ((void *)(pkt->tcp + 1) > data_end || pkt->l4_len < sizeof(struct tcphdr))
+		return SG_STAT_DROP_TCP_TRUNCATED;
+	return SG_PARSED_TCP;
+}
+
+#endif /* SG_BPF_PARSE_H */

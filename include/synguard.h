@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * Types shared by the BPF programs and the userspace loader: map layouts,
+ * statistics indices, configuration and event records. Everything here must
+ * have the same layout on both sides, so only fixed-width types are used.
+ *
+ * BPF code includes this after vmlinux.h; user code after <linux/types.h>.
+ */
+#ifndef SYNGUARD_H
+#define SYNGUARD_H
+
+#define SG_IFNAMSIZ		16
+#define SG_PORT_WORDS		(65536 / 64)	/* bitmap of destination ports */
+#define SG_EVENTS_BYTES		(256 * 1024)	/* ring buffer size */
+#define SG_DEFAULT_EVENT_RATE	50		/* sampled events per second per CPU */
+
+/*
+ * Statistics counters. Every packet the XDP program sees is accounted to
+ * exactly one verdict counter (pass_*, drop_*), so "packets" is their sum
+ * and no packet pays for more than one per-CPU increment. info_* counters
+ * record side facts and are not part of the packet total.
+ *
+ * X(ENUM_SUFFIX, json_name)
+ */
+#define SG_STATS_PASS(X)						\
+	X(PASS_NON_IP, non_ip)						\
+	X(PASS_NON_TCP, non_tcp)					\
+	X(PASS_UNPROTECTED_PORT, unprotected_port)			\
+	X(PASS_TCP, tcp)						\
+	X(PASS_FRAGMENT, fragment)					\
+	X(PASS_VLAN_DEPTH, vlan_depth)
+
+#define SG_STATS_DROP(X)						\
+	X(DROP_ETH_TRUNCATED, eth_truncated)				\
+	X(DROP_VLAN_TRUNCATED, vlan_truncated)				\
+	X(DROP_IPV4_TRUNCATED, ipv4_truncated)				\
+	X(DROP_IPV4_BAD_VERSION, ipv4_bad_version)			\
+	X(DROP_IPV4_BAD_IHL, ipv4_bad_ihl)				\
+	X(DROP_IPV4_BAD_LENGTH, ipv4_bad_length)			\
+	X(DROP_IPV6_TRUNCATED, ipv6_truncated)				\
+	X(DROP_IPV6_BAD_VERSION, ipv6_bad_version)			\
+	X(DROP_IPV6_BAD_LENGTH, ipv6_bad_length)			\
+	X(DROP_IPV6_EXT_TRUNCATED, ipv6_ext_truncated)			\
+	X(DROP_IPV6_EXT_CHAIN, ipv6_ext_chain)				\
+	X(DROP_TCP_TRUNCATED, tcp_truncated)				\
+	X(DROP_TCP_BAD_DOFF, tcp_bad_doff)				\
+	X(DROP_TCP_FRAGMENT, tcp_fragment)				\
+	X(DROP_FLAGS_NULL, flags_null)					\
+	X(DROP_FLAGS_SYN_FIN, flags_syn_fin)				\
+	X(DROP_FLAGS_SYN_RST, flags_syn_rst)				\
+	X(DROP_FLAGS_FIN_RST, flags_fin_rst)				\
+	X(DROP_FLAGS_FIN_NO_ACK, flags_fin_no_ack)			\
+	X(DROP_FLAGS_PSH_NO_ACK, flags_psh_no_ack)			\
+	X(DROP_FLAGS_URG_NO_ACK, flags_urg_no_ack)
+
+#define SG_STATS_INFO(X)						\
+	X(INFO_EVENTS_SENT, events_sent)				\
+	X(INFO_EVENTS_SUPPRESSED, events_suppressed)			\
+	X(INFO_EVENTS_LOST, events_lost)
+
+#define SG__ENUM(name, json) SG_STAT_##name,
+enum sg_stat {
+	SG_STATS_PASS(SG__ENUM)
+	SG_STAT__PASS_END,
+	SG_STAT__DROP_START = SG_STAT__PASS_END - 1,
+	SG_STATS_DROP(SG__ENUM)
+	SG_STAT__DROP_END,
+	SG_STAT__INFO_START = SG_STAT__DROP_END - 1,
+	SG_STATS_INFO(SG__ENUM)
+	SG_STAT__MAX,
+};
+#undef SG__ENUM
+
+#define SG_STAT_IS_PASS(s)	((s) < SG_STAT__PASS_END)
+#define SG_STAT_IS_DROP(s)	((s) > SG_STAT__DROP_START && (s) < SG_STAT__DROP_END)
+#define SG_STAT_IS_INFO(s)	((s) > SG_STAT__INFO_START && (s) < SG_STAT__MAX)
+
+/* Value of the per-CPU "stats" array, one slot per enum sg_stat. */
+struct sg_counter {
+	__u64 packets;
+	__u64 bytes;
+};
+
+/* Value of the single-entry "config" array. */
+struct sg_config {
+	__u32 event_rate;	/* sampled events per second per CPU, 0 = none */
+	__u32 flags;		/* SG_CFG_* */
+	__u32 reserved[14];
+};
+
+/* Value of the single-entry "ports" array: bit N set = port N protected. */
+struct sg_ports {
+	__u64 bits[SG_PORT_WORDS];
+};
+
+/* Per-CPU state of the event rate limiter: fixed one-second windows
+ * measured in jiffies. */
+struct sg_event_limit {
+	__u64 window_start;
+	__u32 sent;
+	__u32 suppressed;
+};
+
+enum sg_xdp_mode {
+	SG_XDP_MODE_NATIVE = 1,
+	SG_XDP_MODE_SKB = 2,
+};
+
+enum sg_attach_kind {
+	SG_ATTACH_DISPATCHER = 1,	/* libxdp multi-program dispatcher */
+	SG_ATTACH_SINGLE = 2,		/* single program, no dispatcher */
+};
+
+/* Value of the single-entry "info" array, written once at attach. */
+struct sg_attach_info {
+	__u32 ifindex;
+	__u32 xdp_mode;		/* enum sg_xdp_mode */
+	__u32 attach_kind;	/* enum sg_attach_kind */
+	__u32 xdp_prog_id;
+	__u64 attached_at;	/* CLOCK_REALTIME seconds */
+	__u64 netns_cookie;
+	char ifname[SG_IFNAMSIZ];
+	__u32 reserved[8];
+};
+
+enum sg_event_kind {
+	SG_EV_DROP_SAMPLE = 1,	/* a dropped packet, rate limited per CPU */
+};
+
+/* Ring buffer record. Addresses are in network byte order; IPv4 uses the
+ * first four bytes. */
+struct sg_event {
+	__u64 ts_ns;		/* bpf_ktime_get_ns() */
+	__u32 kind;		/* enum sg_event_kind */
+	__u32 reason;		/* enum sg_stat */
+	__u32 ifindex;
+	__u32 suppressed;	/* samples skipped on this CPU since the last */
+	__u8 family;		/* 4, 6 or 0 when no IP header was parsed */
+	__u8 tcp_flags;
+	__u16 sport;		/* host byte order */
+	__u16 dport;
+	__u16 pad;
+	__u8 saddr[16];
+	__u8 daddr[16];
+};
+
+#endif /* SYNGUARD_H */

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Install every Debian package that synguard's build, tests, demo and
+# benchmark need. Idempotent: apt-get runs only when something is missing.
+#
+#   scripts/deps.sh            everything
+#   scripts/deps.sh build      only what `make` needs
+set -euo pipefail
+
+build_pkgs=(
+	make gcc clang llvm pkg-config
+	libbpf-dev libxdp-dev bpftool
+	libelf-dev zlib1g-dev linux-libc-dev
+	libjansson-dev
+)
+test_pkgs=(
+	iproute2 ethtool procps kmod util-linux
+	nginx-light curl python3 python3-scapy python3-pytest
+	libcmocka-dev
+)
+
+want=("${build_pkgs[@]}")
+case "${1:-all}" in
+build) ;;
+all | test) want+=("${test_pkgs[@]}") ;;
+*)
+	echo "deps.sh: unknown set '$1' (use: build, test, all)" >&2
+	exit 2
+	;;
+esac
+
+missing=()
+for p in "${want[@]}"; do
+	status=$(dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null || true)
+	[[ "$status" == ii* ]] || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "deps.sh: missing packages: ${missing[*]}; run as root (sudo) to install them" >&2
+	exit 1
+fi
+
+echo "deps.sh: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >&2
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2

@@ -1,0 +1,276 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* synguard attach IFACE --ports LIST [--xdp-mode native|skb] */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <sys/stat.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "attachment.h"
+#include "kernel_probe.h"
+#include "pins.h"
+#include "xdp_attach.h"
+#include "synguard.skel.h"
+
+static void attach_usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: synguard attach IFACE --ports LIST [options]\n"
+		"\n"
+		"Attach synguard's XDP program to IFACE (through libxdp, so other XDP\n"
+		"programs can share it) and pin its maps for the other verbs.\n"
+		"\n"
+		"  -p, --ports LIST       protected TCP ports, e.g. 80,443,8000-8100\n"
+		"  -m, --xdp-mode MODE    native (default) or skb (generic XDP)\n"
+		"  -e, --event-rate N     sampled events per second per CPU (default %d, 0 = off)\n"
+		"  -h, --help             this text\n",
+		SG_DEFAULT_EVENT_RATE);
+}
+
+struct attach_args {
+	const char *ifname;
+	const char *ports;
+	enum xdp_attach_mode mode;
+	__u32 event_rate;
+};
+
+static int attach_parse(int argc, char **argv, struct attach_args *a)
+{
+	static const struct option opts[] = {
+		{ "ports", required_argument, NULL, 'p' },
+		{ "xdp-mode", required_argument, NULL, 'm' },
+		{ "event-rate", required_argument, NULL, 'e' },
+		{ "help", no_argument, NULL, 'h' },
+		{}
+	};
+	char *end;
+	long v;
+	int c;
+
+	a->mode = XDP_MODE_NATIVE;
+	a->event_rate = SG_DEFAULT_EVENT_RATE;
+	while ((c = getopt_long(argc, argv, "p:m:e:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			a->ports = optarg;
+			break;
+		case 'm':
+			if (!strcmp(optarg, "native")) {
+				a->mode = XDP_MODE_NATIVE;
+			} else if (!strcmp(optarg, "skb")) {
+				a->mode = XDP_MODE_SKB;
+			} else {
+				sg_err("bad --xdp-mode '%s' (use native or skb)", optarg);
+				return -EINVAL;
+			}
+			break;
+		case 'e':
+			errno = 0;
+			v = strtol(optarg, &end, 10);
+			if (errno || *end || end == optarg || v < 0 || v > 1000000) {
+				sg_err("bad --event-rate '%s' (0-1000000 events per second)", optarg);
+				return -EINVAL;
+			}
+			a->event_rate = v;
+			break;
+		case 'h':
+			attach_usage(stdout);
+			exit(0);
+		default:
+			attach_usage(stderr);
+			return -EINVAL;
+		}
+	}
+	if (optind != argc - 1) {
+		sg_err("attach takes exactly one interface (see 'synguard attach --help')");
+		return -EINVAL;
+	}
+	a->ifname = argv[optind];
+	if (!a->ports) {
+		sg_err("attach needs --ports (e.g. --ports 80,443)");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int sg_mkdir_p(const char *path)
+{
+	char buf[PATH_MAX], *p;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0700) && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	if (mkdir(buf, 0700) && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+/* A live attachment is an error; a stale one (left by a crash, or whose
+ * program was removed by someone else) is cleaned up. */
+static int attach_check_existing(const struct sg_iface *ifc, const char *dir)
+{
+	struct sg_attachment a;
+	struct stat st;
+
+	if (stat(dir, &st))
+		return 0;
+	if (!sg_attachment_open(dir, &a)) {
+		bool live = a.live;
+		__u32 id = a.info.xdp_prog_id;
+
+		sg_attachment_close(&a);
+		if (live) {
+			sg_err("synguard is already attached to %s (prog id %u); detach it first",
+			       ifc->name, id);
+			return -EEXIST;
+		}
+	}
+	return sg_pins_remove(dir);
+}
+
+static int attach_fill_maps(struct synguard_bpf *skel, const struct attach_args *args,
+			    const struct sg_iface *ifc, const struct sg_ports *ports,
+			    __u32 prog_id)
+{
+	struct sg_config cfg = { .event_rate = args->event_rate };
+	struct sg_attach_info info = {
+		.ifindex = ifc->ifindex,
+		.xdp_mode = args->mode == XDP_MODE_SKB ? SG_XDP_MODE_SKB : SG_XDP_MODE_NATIVE,
+		.attach_kind = sg_xdp_attach_kind(ifc->ifindex),
+		.xdp_prog_id = prog_id,
+		.attached_at = time(NULL),
+	};
+	__u32 zero = 0;
+	int err;
+
+	snprintf(info.ifname, sizeof(info.ifname), "%s", ifc->name);
+	err = sg_netns_cookie(&info.netns_cookie);
+	if (err)
+		return err;
+	if (bpf_map_update_elem(bpf_map__fd(skel->maps.config_map), &zero, &cfg, 0) ||
+	    bpf_map_update_elem(bpf_map__fd(skel->maps.ports_map), &zero, ports, 0) ||
+	    bpf_map_update_elem(bpf_map__fd(skel->maps.info_map), &zero, &info, 0)) {
+		err = -errno;
+		sg_err("cannot write synguard's configuration maps: %s", strerror(errno));
+		return err;
+	}
+	return 0;
+}
+
+int cmd_attach(int argc, char **argv)
+{
+	struct attach_args args = {};
+	struct sg_features feat;
+	struct sg_iface ifc;
+	struct sg_ports *ports = NULL;
+	struct synguard_bpf *skel = NULL;
+	struct xdp_program *prog = NULL;
+	struct bpf_map *map;
+	char dir[PATH_MAX], path[PATH_MAX], msg[256], *list = NULL;
+	bool attached = false;
+	__u32 prog_id;
+	int err;
+
+	err = attach_parse(argc, argv, &args);
+	if (!err)
+		err = sg_require_privileges("attach");
+	if (!err)
+		err = sg_iface_resolve(args.ifname, &ifc);
+	if (err)
+		return err;
+	ports = calloc(1, sizeof(*ports));
+	if (!ports)
+		return -ENOMEM;
+	err = sg_ports_parse(args.ports, ports);
+	if (err)
+		goto out;
+	sg_features_probe(&feat);
+	err = sg_features_require_base(&feat);
+	if (!err)
+		err = sg_pin_dir(ifc.ifindex, dir, sizeof(dir));
+	if (!err)
+		err = attach_check_existing(&ifc, dir);
+	if (!err)
+		err = sg_xdp_check_shareable(&ifc, args.mode);
+	if (err)
+		goto out;
+
+	skel = synguard_bpf__open();
+	if (!skel) {
+		err = -errno;
+		sg_err("cannot open the BPF object: %s", strerror(errno));
+		goto out;
+	}
+	err = sg_mkdir_p(dir);
+	if (err) {
+		sg_err("cannot create %s: %s", dir, strerror(-err));
+		goto out;
+	}
+	/* libbpf creates and pins every map while libxdp loads the object. */
+	bpf_object__for_each_map(map, skel->obj) {
+		sg_pin_path(path, sizeof(path), dir, bpf_map__name(map));
+		err = bpf_map__set_pin_path(map, path);
+		if (err) {
+			sg_err("cannot set pin path %s: %s", path, strerror(-err));
+			goto out;
+		}
+	}
+
+	DECLARE_LIBXDP_OPTS(xdp_program_opts, xopts, .obj = skel->obj,
+			    .prog_name = "synguard_xdp");
+	prog = xdp_program__create(&xopts);
+	err = libxdp_get_error(prog);
+	if (err) {
+		prog = NULL;
+		libxdp_strerror(err, msg, sizeof(msg));
+		sg_err("cannot prepare the XDP program: %s", msg);
+		goto out;
+	}
+	err = xdp_program__attach(prog, ifc.ifindex, args.mode, 0);
+	if (err) {
+		libxdp_strerror(err, msg, sizeof(msg));
+		sg_err("cannot attach to %s in %s mode: %s%s", ifc.name,
+		       args.mode == XDP_MODE_SKB ? "skb" : "native", msg,
+		       args.mode == XDP_MODE_NATIVE && err == -EOPNOTSUPP ?
+		       " (the driver lacks native XDP; try --xdp-mode skb)" : "");
+		goto out;
+	}
+	attached = true;
+	prog_id = xdp_program__id(prog);
+
+	sg_pin_path(path, sizeof(path), dir, SG_PIN_XDP_PROG);
+	if (bpf_obj_pin(xdp_program__fd(prog), path)) {
+		err = -errno;
+		sg_err("cannot pin the XDP program at %s: %s", path, strerror(errno));
+		goto out;
+	}
+	err = attach_fill_maps(skel, &args, &ifc, ports, prog_id);
+	if (err)
+		goto out;
+
+	list = sg_ports_to_string(ports);
+	sg_info("synguard attached to %s (%s mode, %s, prog id %u), protecting TCP ports %s",
+		ifc.name, args.mode == XDP_MODE_SKB ? "skb" : "native",
+		sg_attach_kind_name(sg_xdp_attach_kind(ifc.ifindex)), prog_id,
+		list ? list : "?");
+out:
+	if (err && attached)
+		sg_xdp_detach_id(ifc.ifindex, xdp_program__id(prog));
+	if (err && skel)
+		sg_pins_remove(dir);
+	xdp_program__close(prog);
+	synguard_bpf__destroy(skel);
+	free(list);
+	free(ports);
+	return err;
+}

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* An existing attachment, reached through its pins. */
+#ifndef SG_USER_ATTACHMENT_H
+#define SG_USER_ATTACHMENT_H
+
+#include <limits.h>
+#include <stdbool.h>
+
+#include "common.h"
+
+struct sg_attachment {
+	char dir[PATH_MAX];
+	struct sg_attach_info info;
+	char ifname[IF_NAMESIZE];	/* current name, or the recorded one */
+	int prog_fd;
+	int config_fd;
+	int ports_fd;
+	int stats_fd;
+	int events_fd;
+	int info_fd;
+	bool live;			/* our program is on info.ifindex */
+};
+
+int sg_attachment_open(const char *dir, struct sg_attachment *a);
+void sg_attachment_close(struct sg_attachment *a);
+int sg_attachment_find(const char *ifname, struct sg_attachment *a);
+int sg_attachment_list(struct sg_attachment **out, int *count);
+void sg_attachment_list_free(struct sg_attachment *list, int count);
+bool sg_xdp_prog_on_ifindex(int ifindex, __u32 prog_id);
+
+#endif /* SG_USER_ATTACHMENT_H */

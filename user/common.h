@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Declarations shared by the synguard CLI's source files. */
+#ifndef SG_USER_COMMON_H
+#define SG_USER_COMMON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <linux/types.h>
+#include <net/if.h>
+
+#include "synguard.h"
+
+#define SG_NAME		"synguard"
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+/* log.c */
+extern int sg_verbose;
+void sg_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void sg_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void sg_setup_library_logging(void);
+int sg_require_privileges(const char *verb);
+
+/* iface.c */
+struct sg_iface {
+	int ifindex;
+	char name[IF_NAMESIZE];
+};
+int sg_iface_resolve(const char *name, struct sg_iface *out);
+
+/* ports.c */
+int sg_ports_parse(const char *spec, struct sg_ports *out);
+char *sg_ports_to_string(const struct sg_ports *p);
+bool sg_ports_test(const struct sg_ports *p, unsigned int port);
+
+/* signals.c */
+extern volatile int sg_stop;
+void sg_install_stop_handlers(void);
+
+/* stats names (names.c) */
+const char *sg_stat_name(unsigned int stat);
+const char *sg_event_kind_name(unsigned int kind);
+const char *sg_xdp_mode_name(unsigned int mode);
+const char *sg_attach_kind_name(unsigned int kind);
+
+/* Verbs */
+int cmd_attach(int argc, char **argv);
+int cmd_detach(int argc, char **argv);
+int cmd_status(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
+int cmd_events(int argc, char **argv);
+
+#endif /* SG_USER_COMMON_H */

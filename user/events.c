@@ -1,0 +1,268 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* synguard events [IFACE] [--json] [--count N] */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <bpf/libbpf.h>
+#include <jansson.h>
+
+#include "attachment.h"
+#include "stats_read.h"
+
+static void events_usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: synguard events [IFACE] [options]\n"
+		"\n"
+		"Stream synguard's events (sampled drops, lost-event notices) as lines\n"
+		"until Ctrl-C. Only one reader per attachment should run at a time.\n"
+		"\n"
+		"  -j, --json         one JSON object per line\n"
+		"  -c, --count N      exit after N events\n"
+		"  -h, --help         this text\n");
+}
+
+struct events_ctx {
+	struct sg_attachment *list;
+	int n;
+	bool json;
+	long remaining;		/* -1: unlimited */
+	__u64 lost_seen[64];
+};
+
+static void events_ts(__u64 ts_ns, char *buf, size_t len)
+{
+	struct timespec real, mono;
+	double t;
+	time_t secs;
+	struct tm tm;
+	size_t off;
+
+	clock_gettime(CLOCK_REALTIME, &real);
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	/* bpf_ktime_get_ns() is CLOCK_MONOTONIC: shift it onto wall time */
+	t = real.tv_sec + real.tv_nsec / 1e9 -
+	    ((mono.tv_sec * 1e9 + mono.tv_nsec) - (double)ts_ns) / 1e9;
+	secs = (time_t)t;
+	gmtime_r(&secs, &tm);
+	off = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf + off, len - off, ".%06ldZ", (long)((t - secs) * 1e6));
+}
+
+static void events_flags(__u8 f, char *buf)
+{
+	static const char names[] = "FSRPAUEC";
+	int n = 0;
+
+	for (int i = 0; i < 8; i++)
+		if (f & (1 << i))
+			buf[n++] = names[i];
+	buf[n] = '\0';
+}
+
+static void events_addr(const struct sg_event *e, const __u8 *addr, char *buf, size_t len)
+{
+	if (e->family == 4)
+		inet_ntop(AF_INET, addr, buf, len);
+	else if (e->family == 6)
+		inet_ntop(AF_INET6, addr, buf, len);
+	else
+		snprintf(buf, len, "-");
+}
+
+static void events_emit(struct events_ctx *ctx, json_t *o, const char *line)
+{
+	if (ctx->json) {
+		json_dumpf(o, stdout, JSON_COMPACT);
+		putchar('\n');
+	} else {
+		puts(line);
+	}
+	fflush(stdout);
+	json_decref(o);
+	if (ctx->remaining > 0 && --ctx->remaining == 0)
+		sg_stop = 1;
+}
+
+static const char *events_ifname(struct events_ctx *ctx, __u32 ifindex)
+{
+	for (int i = 0; i < ctx->n; i++)
+		if (ctx->list[i].info.ifindex == ifindex)
+			return ctx->list[i].ifname;
+	return "?";
+}
+
+static int events_handle(void *data, void *raw, size_t size)
+{
+	struct events_ctx *ctx = data;
+	const struct sg_event *e = raw;
+	char ts[48], src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN], flags[9], line[512];
+	const char *ifname;
+	json_t *o;
+
+	if (size < sizeof(*e) || sg_stop)
+		return 0;
+	ifname = events_ifname(ctx, e->ifindex);
+	events_ts(e->ts_ns, ts, sizeof(ts));
+	events_addr(e, e->saddr, src, sizeof(src));
+	events_addr(e, e->daddr, dst, sizeof(dst));
+	events_flags(e->tcp_flags, flags);
+
+	o = json_object();
+	json_object_set_new(o, "ts", json_string(ts));
+	json_object_set_new(o, "interface", json_string(ifname));
+	json_object_set_new(o, "kind", json_string(sg_event_kind_name(e->kind)));
+	json_object_set_new(o, "reason", json_string(sg_stat_name(e->reason)));
+	json_object_set_new(o, "src", json_string(src));
+	json_object_set_new(o, "dst", json_string(dst));
+	json_object_set_new(o, "sport", json_integer(e->sport));
+	json_object_set_new(o, "dport", json_integer(e->dport));
+	json_object_set_new(o, "tcp_flags", json_string(flags));
+	json_object_set_new(o, "suppressed", json_integer(e->suppressed));
+	if (e->family == 6)
+		snprintf(line, sizeof(line), "%s %s %s %s [%s]:%u -> [%s]:%u flags=%s suppressed=%u",
+			 ts, ifname, sg_event_kind_name(e->kind), sg_stat_name(e->reason),
+			 src, e->sport, dst, e->dport, *flags ? flags : "-", e->suppressed);
+	else
+		snprintf(line, sizeof(line), "%s %s %s %s %s:%u -> %s:%u flags=%s suppressed=%u",
+			 ts, ifname, sg_event_kind_name(e->kind), sg_stat_name(e->reason),
+			 src, e->sport, dst, e->dport, *flags ? flags : "-", e->suppressed);
+	events_emit(ctx, o, line);
+	return 0;
+}
+
+/* Events the BPF side could not reserve space for are counted, not lost
+ * silently: report growth of that counter as its own line. */
+static void events_check_lost(struct events_ctx *ctx)
+{
+	struct sg_snapshot s;
+
+	for (int i = 0; i < ctx->n && i < 64 && !sg_stop; i++) {
+		__u64 lost;
+		char line[128];
+		json_t *o;
+
+		if (sg_snapshot_read(ctx->list[i].stats_fd, &s))
+			continue;
+		lost = s.c[SG_STAT_INFO_EVENTS_LOST].packets;
+		if (lost > ctx->lost_seen[i]) {
+			__u64 n = lost - ctx->lost_seen[i];
+
+			o = json_object();
+			json_object_set_new(o, "kind", json_string("events_lost"));
+			json_object_set_new(o, "interface", json_string(ctx->list[i].ifname));
+			json_object_set_new(o, "count", json_integer(n));
+			snprintf(line, sizeof(line), "%s events_lost count=%llu",
+				 ctx->list[i].ifname, (unsigned long long)n);
+			events_emit(ctx, o, line);
+		}
+		ctx->lost_seen[i] = lost;
+	}
+}
+
+int cmd_events(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "count", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{}
+	};
+	struct events_ctx ctx = { .remaining = -1 };
+	struct ring_buffer *rb = NULL;
+	struct sg_snapshot s;
+	char *end;
+	int c, err;
+
+	while ((c = getopt_long(argc, argv, "jc:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			ctx.json = true;
+			break;
+		case 'c':
+			ctx.remaining = strtol(optarg, &end, 10);
+			if (*end || end == optarg || ctx.remaining <= 0) {
+				sg_err("bad --count '%s' (a positive number)", optarg);
+				return -EINVAL;
+			}
+			break;
+		case 'h':
+			events_usage(stdout);
+			return 0;
+		default:
+			events_usage(stderr);
+			return -EINVAL;
+		}
+	}
+	if (optind < argc - 1) {
+		sg_err("events takes at most one interface (see 'synguard events --help')");
+		return -EINVAL;
+	}
+	err = sg_require_privileges("events");
+	if (err)
+		return err;
+
+	if (optind == argc - 1) {
+		ctx.list = calloc(1, sizeof(*ctx.list));
+		if (!ctx.list)
+			return -ENOMEM;
+		err = sg_attachment_find(argv[optind], ctx.list);
+		if (err == -ENOENT)
+			sg_err("synguard is not attached to %s", argv[optind]);
+		if (err) {
+			free(ctx.list);
+			return err;
+		}
+		ctx.n = 1;
+	} else {
+		err = sg_attachment_list(&ctx.list, &ctx.n);
+		if (err) {
+			sg_err("cannot list attachments: %s", strerror(-err));
+			return err;
+		}
+	}
+	for (int i = 0; i < ctx.n; i++) {
+		if (ctx.list[i].events_fd < 0)
+			continue;
+		if (!rb) {
+			rb = ring_buffer__new(ctx.list[i].events_fd, events_handle, &ctx, NULL);
+			err = rb ? 0 : -errno;
+		} else {
+			err = ring_buffer__add(rb, ctx.list[i].events_fd, events_handle, &ctx);
+		}
+		if (err) {
+			sg_err("cannot open the event ring buffer of %s: %s",
+			       ctx.list[i].ifname, strerror(-err));
+			goto out;
+		}
+		if (i < 64 && !sg_snapshot_read(ctx.list[i].stats_fd, &s))
+			ctx.lost_seen[i] = s.c[SG_STAT_INFO_EVENTS_LOST].packets;
+	}
+	if (!rb) {
+		sg_err("synguard is not attached to any interface in this network namespace");
+		err = -ENOENT;
+		goto out;
+	}
+	sg_install_stop_handlers();
+	while (!sg_stop) {
+		err = ring_buffer__poll(rb, 250);
+		if (err == -EINTR) {
+			err = 0;
+			continue;
+		}
+		if (err < 0) {
+			sg_err("reading events failed: %s", strerror(-err));
+			goto out;
+		}
+		err = 0;
+		events_check_lost(&ctx);
+	}
+out:
+	ring_buffer__free(rb);
+	sg_attachment_list_free(ctx.list, ctx.n);
+	return err;
+}

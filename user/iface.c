@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Interface names, resolved in the caller's network namespace. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <net/if.h>
+
+#include "common.h"
+
+int sg_iface_resolve(const char *name, struct sg_iface *out)
+{
+	if (!name || !*name) {
+		sg_err("missing interface name");
+		return -EINVAL;
+	}
+	if (strlen(name) >= IF_NAMESIZE) {
+		sg_err("interface name '%s' is too long (at most %d characters)",
+		       name, IF_NAMESIZE - 1);
+		return -EINVAL;
+	}
+	out->ifindex = if_nametoindex(name);
+	if (!out->ifindex) {
+		sg_err("no interface '%s' in this network namespace", name);
+		return -ENODEV;
+	}
+	snprintf(out->name, sizeof(out->name), "%s", name);
+	return 0;
+}

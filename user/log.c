@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Error reporting and library log routing. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/syscall.h>
+#include <linux/capability.h>
+#include <bpf/libbpf.h>
+#include <xdp/libxdp.h>
+
+#include "common.h"
+
+int sg_verbose;
+
+void sg_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, SG_NAME ": ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void sg_info(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfprintf(stdout, fmt, ap);
+	va_end(ap);
+	fputc('\n', stdout);
+}
+
+/* libbpf and libxdp narrate their fallbacks at warning level; synguard
+ * reports what matters itself, so they speak only with --verbose. */
+static int sg_libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (!sg_verbose || (level == LIBBPF_DEBUG && sg_verbose < 2))
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+static int sg_libxdp_print(enum libxdp_print_level level, const char *fmt, va_list ap)
+{
+	if (!sg_verbose || (level == LIBXDP_DEBUG && sg_verbose < 2))
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+void sg_setup_library_logging(void)
+{
+	libbpf_set_print(sg_libbpf_print);
+	libxdp_set_print(sg_libxdp_print);
+}
+
+#ifndef CAP_BPF
+#define CAP_BPF 39
+#endif
+
+static bool sg_has_cap(const struct __user_cap_data_struct *d, int cap)
+{
+	return d[cap / 32].effective & (1u << (cap % 32));
+}
+
+/* Every verb touches BPF objects and most touch links: say so up front
+ * rather than failing half-way with EPERM. */
+int sg_require_privileges(const char *verb)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[2] = {};
+
+	if (syscall(SYS_capget, &hdr, data) == 0 &&
+	    sg_has_cap(data, CAP_NET_ADMIN) &&
+	    (sg_has_cap(data, CAP_BPF) || sg_has_cap(data, CAP_SYS_ADMIN)))
+		return 0;
+	sg_err("%s needs root (CAP_NET_ADMIN and CAP_BPF); run it with sudo", verb);
+	return -EPERM;
+}

@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* SIGINT/SIGTERM end the long-running verbs (stats --watch, events). */
+#include <signal.h>
+#include <string.h>
+
+#include "common.h"
+
+volatile int sg_stop;
+
+static void sg_on_stop(int sig)
+{
+	sg_stop = 1;
+}
+
+void sg_install_stop_handlers(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = sg_on_stop;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}

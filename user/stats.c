@@ -1,0 +1,299 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* synguard stats [IFACE] [--json] [--watch] [--interval SECONDS] */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <jansson.h>
+
+#include "attachment.h"
+#include "stats_read.h"
+
+static void stats_usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: synguard stats [IFACE] [options]\n"
+		"\n"
+		"Show synguard's counters for IFACE (default: every attachment in this\n"
+		"network namespace), with per-second rates measured over --interval.\n"
+		"\n"
+		"  -j, --json             JSON output (one object per sample with --watch)\n"
+		"  -w, --watch            refresh every interval until Ctrl-C\n"
+		"  -i, --interval SECS    rate window and refresh period (default 1; 0 = no rates)\n"
+		"  -h, --help             this text\n");
+}
+
+struct stats_view {
+	struct sg_attachment *a;
+	struct sg_snapshot prev, cur;
+	bool have_prev;
+};
+
+static double sg_rate(__u64 now, __u64 before, double dt)
+{
+	return dt > 0 && now >= before ? (now - before) / dt : 0;
+}
+
+static json_t *stats_json(const struct stats_view *v)
+{
+	struct sg_totals t, tp;
+	json_t *o = json_object(), *drops = json_object(), *passes = json_object();
+	json_t *counters = json_object(), *rates, *rdrops;
+	double dt = v->have_prev ? v->cur.mono - v->prev.mono : 0;
+
+	sg_snapshot_totals(&v->cur, &t);
+	json_object_set_new(o, "interface", json_string(v->a->ifname));
+	json_object_set_new(o, "ifindex", json_integer(v->a->info.ifindex));
+	json_object_set_new(o, "packets", json_integer(t.all.packets));
+	json_object_set_new(o, "bytes", json_integer(t.all.bytes));
+	json_object_set_new(o, "passed", json_integer(t.passed.packets));
+	json_object_set_new(o, "dropped", json_integer(t.dropped.packets));
+	for (unsigned int i = 0; i < SG_STAT__MAX; i++) {
+		const struct sg_counter *c = &v->cur.c[i];
+		json_t *pair = json_object();
+
+		json_object_set_new(pair, "packets", json_integer(c->packets));
+		json_object_set_new(pair, "bytes", json_integer(c->bytes));
+		json_object_set_new(counters, sg_stat_name(i), pair);
+		if (SG_STAT_IS_DROP(i))
+			json_object_set_new(drops, sg_stat_name(i), json_integer(c->packets));
+		else if (SG_STAT_IS_PASS(i))
+			json_object_set_new(passes, sg_stat_name(i), json_integer(c->packets));
+	}
+	json_object_set_new(o, "drops", drops);
+	json_object_set_new(o, "passes", passes);
+	json_object_set_new(o, "counters", counters);
+	if (!v->have_prev)
+		return o;
+
+	sg_snapshot_totals(&v->prev, &tp);
+	rates = json_object();
+	rdrops = json_object();
+	json_object_set_new(rates, "interval_s", json_real(dt));
+	json_object_set_new(rates, "packets", json_real(sg_rate(t.all.packets, tp.all.packets, dt)));
+	json_object_set_new(rates, "bytes", json_real(sg_rate(t.all.bytes, tp.all.bytes, dt)));
+	json_object_set_new(rates, "passed",
+			    json_real(sg_rate(t.passed.packets, tp.passed.packets, dt)));
+	json_object_set_new(rates, "dropped",
+			    json_real(sg_rate(t.dropped.packets, tp.dropped.packets, dt)));
+	for (unsigned int i = 0; i < SG_STAT__MAX; i++)
+		if (SG_STAT_IS_DROP(i))
+			json_object_set_new(rdrops, sg_stat_name(i),
+					    json_real(sg_rate(v->cur.c[i].packets,
+							      v->prev.c[i].packets, dt)));
+	json_object_set_new(rates, "drops", rdrops);
+	json_object_set_new(o, "rates", rates);
+	return o;
+}
+
+static void stats_row(const char *label, const struct sg_counter *c,
+		      const struct sg_counter *p, double dt)
+{
+	printf("  %-22s %14llu %16llu", label, (unsigned long long)c->packets,
+	       (unsigned long long)c->bytes);
+	if (p)
+		printf(" %14.1f", sg_rate(c->packets, p->packets, dt));
+	putchar('\n');
+}
+
+static void stats_human(const struct stats_view *v)
+{
+	const struct sg_snapshot *p = v->have_prev ? &v->prev : NULL;
+	double dt = p ? v->cur.mono - p->mono : 0;
+	struct sg_totals t, tp;
+	const char *section = NULL;
+
+	sg_snapshot_totals(&v->cur, &t);
+	if (p)
+		sg_snapshot_totals(p, &tp);
+	printf("%s (ifindex %u)%s\n", v->a->ifname, v->a->info.ifindex,
+	       v->a->live ? "" : "  [stale: program no longer attached]");
+	printf("  %-22s %14s %16s%s\n", "", "packets", "bytes", p ? "       pkts/s" : "");
+	stats_row("total", &t.all, p ? &tp.all : NULL, dt);
+	stats_row("passed", &t.passed, p ? &tp.passed : NULL, dt);
+	stats_row("dropped", &t.dropped, p ? &tp.dropped : NULL, dt);
+	for (unsigned int i = 0; i < SG_STAT__MAX; i++) {
+		const char *s = SG_STAT_IS_PASS(i) ? "pass" : SG_STAT_IS_DROP(i) ? "drop" : "info";
+		char label[64];
+
+		if (!v->cur.c[i].packets)
+			continue;
+		if (s != section)
+			printf("  %s:\n", SG_STAT_IS_PASS(i) ? "passed by reason" :
+			       SG_STAT_IS_DROP(i) ? "dropped by reason" : "other");
+		section = s;
+		snprintf(label, sizeof(label), "  %s", sg_stat_name(i));
+		stats_row(label, &v->cur.c[i], p ? &p->c[i] : NULL, dt);
+	}
+}
+
+static int stats_sample(struct stats_view *views, int n)
+{
+	for (int i = 0; i < n; i++) {
+		int err;
+
+		views[i].prev = views[i].cur;
+		err = sg_snapshot_read(views[i].a->stats_fd, &views[i].cur);
+		if (err) {
+			sg_err("cannot read counters of %s: %s", views[i].a->ifname, strerror(-err));
+			return err;
+		}
+	}
+	return 0;
+}
+
+static void stats_print(struct stats_view *views, int n, bool json, bool single, bool watch)
+{
+	if (json) {
+		json_t *out;
+
+		if (single) {
+			out = stats_json(&views[0]);
+		} else {
+			json_t *arr = json_array();
+
+			for (int i = 0; i < n; i++)
+				json_array_append_new(arr, stats_json(&views[i]));
+			out = json_object();
+			json_object_set_new(out, "interfaces", arr);
+		}
+		json_dumpf(out, stdout, watch ? JSON_COMPACT : JSON_INDENT(2));
+		putchar('\n');
+		json_decref(out);
+	} else {
+		if (watch)
+			printf("\033[H\033[2J");
+		for (int i = 0; i < n; i++)
+			stats_human(&views[i]);
+		if (!n)
+			printf("synguard is not attached to any interface in this network namespace\n");
+	}
+	fflush(stdout);
+}
+
+/* Sleeps up to @secs, returning early on Ctrl-C. */
+static void stats_sleep(double secs)
+{
+	double until = sg_now_mono() + secs;
+
+	while (!sg_stop && sg_now_mono() < until)
+		usleep(20000);
+}
+
+int cmd_stats(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "watch", no_argument, NULL, 'w' },
+		{ "interval", required_argument, NULL, 'i' },
+		{ "help", no_argument, NULL, 'h' },
+		{}
+	};
+	struct sg_attachment *list = NULL, one;
+	struct stats_view *views = NULL;
+	bool json = false, watch = false, single = false;
+	double interval = 1;
+	char *end;
+	int c, n = 0, err;
+
+	while ((c = getopt_long(argc, argv, "jwi:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			json = true;
+			break;
+		case 'w':
+			watch = true;
+			break;
+		case 'i':
+			interval = strtod(optarg, &end);
+			if (*end || end == optarg || !isfinite(interval) || interval < 0 ||
+			    interval > 3600) {
+				sg_err("bad --interval '%s' (seconds, 0-3600)", optarg);
+				return -EINVAL;
+			}
+			break;
+		case 'h':
+			stats_usage(stdout);
+			return 0;
+		default:
+			stats_usage(stderr);
+			return -EINVAL;
+		}
+	}
+	if (optind < argc - 1) {
+		sg_err("stats takes at most one interface (see 'synguard stats --help')");
+		return -EINVAL;
+	}
+	if (watch && interval <= 0) {
+		sg_err("--watch needs an --interval above 0");
+		return -EINVAL;
+	}
+	err = sg_require_privileges("stats");
+	if (err)
+		return err;
+
+	if (optind == argc - 1) {
+		err = sg_attachment_find(argv[optind], &one);
+		if (err == -ENOENT)
+			sg_err("synguard is not attached to %s", argv[optind]);
+		if (err)
+			return err;
+		if (one.stats_fd < 0) {
+			sg_err("pins of %s in %s are incomplete; run 'synguard detach %s'",
+			       argv[optind], one.dir, argv[optind]);
+			return -ENOENT;
+		}
+		list = malloc(sizeof(*list));
+		if (!list)
+			return -ENOMEM;
+		list[0] = one;
+		n = 1;
+		single = true;
+	} else {
+		struct sg_attachment *all;
+		int total;
+
+		err = sg_attachment_list(&all, &total);
+		if (err) {
+			sg_err("cannot list attachments: %s", strerror(-err));
+			return err;
+		}
+		/* Skip directories whose pins could not be opened. */
+		list = all;
+		for (int i = 0; i < total; i++)
+			if (all[i].stats_fd >= 0)
+				list[n++] = all[i];
+	}
+	views = calloc(n ? n : 1, sizeof(*views));
+	if (!views) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for (int i = 0; i < n; i++)
+		views[i].a = &list[i];
+
+	sg_install_stop_handlers();
+	err = stats_sample(views, n);
+	if (err)
+		goto out;
+	do {
+		if (interval > 0) {
+			stats_sleep(interval);
+			if (sg_stop && watch)
+				break;
+			err = stats_sample(views, n);
+			if (err)
+				goto out;
+			for (int i = 0; i < n; i++)
+				views[i].have_prev = true;
+		}
+		stats_print(views, n, json, single, watch);
+	} while (watch && !sg_stop);
+out:
+	free(views);
+	sg_attachment_list_free(list, n);
+	return err;
+}

@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* synguard status [IFACE] [--json] */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <bpf/bpf.h>
+#include <jansson.h>
+
+#include "attachment.h"
+#include "kernel_probe.h"
+#include "pins.h"
+
+static void status_usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: synguard status [IFACE] [--json]\n"
+		"\n"
+		"Show what synguard has attached in this network namespace (or on IFACE),\n"
+		"in which mode, protecting which ports, and what the kernel offers.\n"
+		"\n"
+		"  -j, --json     JSON output\n"
+		"  -h, --help     this text\n");
+}
+
+static void sg_iso_time(__u64 secs, char *buf, size_t len)
+{
+	time_t t = secs;
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static char *status_ports(const struct sg_attachment *a)
+{
+	struct sg_ports *p = calloc(1, sizeof(*p));
+	__u32 zero = 0;
+	char *s = NULL;
+
+	if (p && a->ports_fd >= 0 && !bpf_map_lookup_elem(a->ports_fd, &zero, p))
+		s = sg_ports_to_string(p);
+	free(p);
+	return s ? s : strdup("");
+}
+
+static const char *status_state(const struct sg_attachment *a)
+{
+	if (a->prog_fd < 0)
+		return "broken";	/* pins unreadable */
+	return a->live ? "attached" : "stale";
+}
+
+static json_t *status_attachment_json(const struct sg_attachment *a)
+{
+	json_t *o = json_object();
+	char when[32], *ports = status_ports(a);
+
+	sg_iso_time(a->info.attached_at, when, sizeof(when));
+	json_object_set_new(o, "interface", json_string(a->ifname));
+	json_object_set_new(o, "ifindex", json_integer(a->info.ifindex));
+	json_object_set_new(o, "state", json_string(status_state(a)));
+	json_object_set_new(o, "xdp_mode", json_string(sg_xdp_mode_name(a->info.xdp_mode)));
+	json_object_set_new(o, "attach_mode",
+			    json_string(sg_attach_kind_name(a->info.attach_kind)));
+	json_object_set_new(o, "xdp_prog_id", json_integer(a->info.xdp_prog_id));
+	json_object_set_new(o, "ports", json_string(ports));
+	json_object_set_new(o, "attached_at", json_string(when));
+	json_object_set_new(o, "pin_dir", json_string(a->dir));
+	free(ports);
+	return o;
+}
+
+static json_t *status_kernel_json(const struct sg_features *f)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "release", json_string(f->release));
+	json_object_set_new(o, "xdp", json_boolean(f->xdp));
+	json_object_set_new(o, "ringbuf", json_boolean(f->ringbuf));
+	json_object_set_new(o, "btf_vmlinux", json_boolean(f->btf_vmlinux));
+	json_object_set_new(o, "bpf_loop", json_boolean(f->bpf_loop));
+	json_object_set_new(o, "raw_syncookie_helpers", json_boolean(f->raw_syncookie));
+	json_object_set_new(o, "reqsk_kfunc", json_boolean(f->reqsk_kfunc));
+	json_object_set_new(o, "tcx", json_boolean(f->tcx));
+	json_object_set_new(o, "tcp_syncookies", json_integer(f->tcp_syncookies));
+	json_object_set_new(o, "best_mode", json_string(sg_features_best_mode(f)));
+	return o;
+}
+
+static void status_human(const struct sg_features *f, const char *ns_dir,
+			 const struct sg_attachment *list, int n)
+{
+	printf("kernel %s: xdp %s, ringbuf %s, bpf_loop %s, raw syncookie helpers %s, "
+	       "reqsk kfunc %s, tcx %s; tcp_syncookies=%d; best mode: %s\n",
+	       f->release, f->xdp ? "yes" : "no", f->ringbuf ? "yes" : "no",
+	       f->bpf_loop ? "yes" : "no", f->raw_syncookie ? "yes" : "no",
+	       f->reqsk_kfunc ? "yes" : "no", f->tcx ? "yes" : "no", f->tcp_syncookies,
+	       sg_features_best_mode(f));
+	printf("pins: %s\n", ns_dir);
+	if (!n)
+		printf("synguard is not attached to any interface in this network namespace\n");
+	for (int i = 0; i < n; i++) {
+		const struct sg_attachment *a = &list[i];
+		char when[32], *ports = status_ports(a);
+
+		sg_iso_time(a->info.attached_at, when, sizeof(when));
+		printf("%s (ifindex %u): %s, %s mode, %s, prog id %u, ports %s, since %s\n",
+		       a->ifname, a->info.ifindex, status_state(a),
+		       sg_xdp_mode_name(a->info.xdp_mode),
+		       sg_attach_kind_name(a->info.attach_kind), a->info.xdp_prog_id,
+		       *ports ? ports : "-", when);
+		free(ports);
+	}
+}
+
+int cmd_status(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{}
+	};
+	struct sg_attachment *list = NULL;
+	struct sg_features feat;
+	char ns_dir[PATH_MAX];
+	bool json = false;
+	int c, n = 0, err;
+
+	while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			json = true;
+			break;
+		case 'h':
+			status_usage(stdout);
+			return 0;
+		default:
+			status_usage(stderr);
+			return -EINVAL;
+		}
+	}
+	if (optind < argc - 1) {
+		sg_err("status takes at most one interface (see 'synguard status --help')");
+		return -EINVAL;
+	}
+	err = sg_require_privileges("status");
+	if (!err)
+		err = sg_netns_dir(ns_dir, sizeof(ns_dir));
+	if (err)
+		return err;
+
+	if (optind == argc - 1) {
+		list = calloc(1, sizeof(*list));
+		if (!list)
+			return -ENOMEM;
+		err = sg_attachment_find(argv[optind], list);
+		if (err) {
+			free(list);
+			if (err == -ENOENT)
+				sg_err("synguard is not attached to %s", argv[optind]);
+			return err;
+		}
+		n = 1;
+	} else {
+		err = sg_attachment_list(&list, &n);
+		if (err) {
+			sg_err("cannot list attachments: %s", strerror(-err));
+			return err;
+		}
+	}
+	sg_features_probe(&feat);
+	if (json) {
+		json_t *o = json_object(), *arr = json_array();
+		__u64 cookie = 0;
+
+		sg_netns_cookie(&cookie);
+		json_object_set_new(o, "version", json_string(SG_VERSION));
+		json_object_set_new(o, "netns_cookie", json_integer(cookie));
+		json_object_set_new(o, "pin_root", json_string(ns_dir));
+		json_object_set_new(o, "kernel", status_kernel_json(&feat));
+		for (int i = 0; i < n; i++)
+			json_array_append_new(arr, status_attachment_json(&list[i]));
+		json_object_set_new(o, "attachments", arr);
+		json_dumpf(o, stdout, JSON_INDENT(2));
+		putchar('\n');
+		json_decref(o);
+	} else {
+		status_human(&feat, ns_dir, list, n);
+	}
+	sg_attachment_list_free(list, n);
+	return 0;
+}
