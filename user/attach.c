@@ -130,7 +130,7 @@ static int attach_check_existing(const struct sg_iface *ifc, const char *dir)
 
 		sg_attachment_close(&a);
 		if (live) {
-			sg_err("synguard is already attached to %s (prog id %u); detach it first",
+			sg_err("already attached to %s (prog id %u); detach it first",
 			       ifc->name, id);
 			return -EEXIST;
 		}
@@ -218,6 +218,8 @@ int cmd_attach(int argc, char **argv)
 	}
 	/* libbpf creates and pins every map while libxdp loads the object. */
 	bpf_object__for_each_map(map, skel->obj) {
+		if (bpf_map__is_internal(map))	/* .kconfig: nothing to share */
+			continue;
 		sg_pin_path(path, sizeof(path), dir, bpf_map__name(map));
 		err = bpf_map__set_pin_path(map, path);
 		if (err) {

@@ -51,7 +51,7 @@ int cmd_detach(int argc, char **argv)
 		if (!if_nametoindex(ifname))
 			sg_err("no interface '%s' in this network namespace", ifname);
 		else
-			sg_err("synguard is not attached to %s", ifname);
+			sg_err("not attached to %s", ifname);
 		return err;
 	}
 	if (err)

@@ -212,7 +212,7 @@ int cmd_events(int argc, char **argv)
 			return -ENOMEM;
 		err = sg_attachment_find(argv[optind], ctx.list);
 		if (err == -ENOENT)
-			sg_err("synguard is not attached to %s", argv[optind]);
+			sg_err("not attached to %s", argv[optind]);
 		if (err) {
 			free(ctx.list);
 			return err;
@@ -243,7 +243,7 @@ int cmd_events(int argc, char **argv)
 			ctx.lost_seen[i] = s.c[SG_STAT_INFO_EVENTS_LOST].packets;
 	}
 	if (!rb) {
-		sg_err("synguard is not attached to any interface in this network namespace");
+		sg_err("not attached to any interface in this network namespace");
 		err = -ENOENT;
 		goto out;
 	}

@@ -169,7 +169,7 @@ static void stats_print(struct stats_view *views, int n, bool json, bool single,
 		for (int i = 0; i < n; i++)
 			stats_human(&views[i]);
 		if (!n)
-			printf("synguard is not attached to any interface in this network namespace\n");
+			printf("not attached to any interface in this network namespace\n");
 	}
 	fflush(stdout);
 }
@@ -238,7 +238,7 @@ int cmd_stats(int argc, char **argv)
 	if (optind == argc - 1) {
 		err = sg_attachment_find(argv[optind], &one);
 		if (err == -ENOENT)
-			sg_err("synguard is not attached to %s", argv[optind]);
+			sg_err("not attached to %s", argv[optind]);
 		if (err)
 			return err;
 		if (one.stats_fd < 0) {

@@ -101,7 +101,7 @@ static void status_human(const struct sg_features *f, const char *ns_dir,
 	       sg_features_best_mode(f));
 	printf("pins: %s\n", ns_dir);
 	if (!n)
-		printf("synguard is not attached to any interface in this network namespace\n");
+		printf("not attached to any interface in this network namespace\n");
 	for (int i = 0; i < n; i++) {
 		const struct sg_attachment *a = &list[i];
 		char when[32], *ports = status_ports(a);
@@ -160,7 +160,7 @@ int cmd_status(int argc, char **argv)
 		if (err) {
 			free(list);
 			if (err == -ENOENT)
-				sg_err("synguard is not attached to %s", argv[optind]);
+				sg_err("not attached to %s", argv[optind]);
 			return err;
 		}
 		n = 1;
