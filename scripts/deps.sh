@@ -15,7 +15,7 @@ build_pkgs=(
 	libjansson-dev
 )
 test_pkgs=(
-	iproute2 ethtool procps kmod util-linux
+	iproute2 iputils-ping ethtool procps kmod util-linux
 	nginx-light curl python3 python3-scapy python3-pytest
 	libcmocka-dev
 )
