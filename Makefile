@@ -32,6 +32,8 @@ TEST_BPF  := $(patsubst tests/bpf/%.bpf.c,$(BUILD)/tests/%.bpf.o,$(wildcard test
 
 .PHONY: all deps test-deps test unit e2e demo install uninstall vmlinux clean
 .DEFAULT_GOAL := all
+# Keep the BPF object and skeleton: they are intermediates of build/synguard.
+.SECONDARY:
 
 all: deps $(BUILD)/synguard
 
