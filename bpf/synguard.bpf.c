@@ -1,8 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * synguard XDP program: classify every packet once, drop malformed frames
- * and impossible TCP flag combinations aimed at protected ports, pass the
- * rest. Each packet is accounted to exactly one per-CPU verdict counter.
+ * synguard's programs.
+ *
+ * synguard_xdp classifies every packet once: malformed frames and impossible
+ * TCP flag combinations aimed at protected ports are dropped; with cookies
+ * on, SYNs to protected ports are answered in place with a SYN-ACK carrying
+ * synguard's cookie (XDP_TX), and ACKs reaching a listener must carry a
+ * valid cookie. Each packet is accounted to exactly one per-CPU counter.
+ *
+ * synguard_tc (TC ingress) completes the handshakes XDP validated.
  */
 #include "lib/common.h"
 #include "lib/maps.h"
@@ -11,12 +17,50 @@
 #include "lib/ports.h"
 #include "lib/tcp_flags.h"
 #include "lib/events.h"
+#include "lib/synack.h"
+#include "lib/ack.h"
+#include "lib/reqsk.h"
+
+/* sg_tcp_verdict(): "a SYN or ACK for the cookie path" */
+#define SG_COOKIE_PATH	(SG_STAT__MAX + 1)
+
+/*
+ * SYNs and ACKs to protected ports while cookies are on. A global function:
+ * the verifier checks it once, not once per parse path. It rebuilds its own
+ * packet pointers, and sends its own drop events since the caller's
+ * pointers are stale once it has resized the frame.
+ */
+__noinline int sg_cookie_path(struct xdp_md *ctx, const struct sg_pkt_loc *loc)
+{
+	struct sg_config *cfg;
+	struct sg_pkt pkt;
+	__u32 verdict, zero = 0;
+	__u8 flags;
+
+	if (!ctx || !loc)
+		return SG_STAT_PASS_TCP;
+	if (!sg_pkt_from_loc((void *)(long)ctx->data, (void *)(long)ctx->data_end, loc, &pkt))
+		return SG_STAT_PASS_TCP;
+	cfg = bpf_map_lookup_elem(&config_map, &zero);
+	if (!cfg)
+		return SG_STAT_PASS_TCP;
+	flags = ((__u8 *)pkt.tcp)[13] & (SG_TCP_SYN | SG_TCP_RST | SG_TCP_ACK);
+	if (flags == SG_TCP_SYN)
+		verdict = sg_synack(ctx, &pkt, cfg);
+	else
+		verdict = sg_ack_verdict(ctx, &pkt, cfg);
+	if (SG_STAT_IS_DROP(verdict))
+		sg_event_drop(ctx, &pkt, verdict);
+	return verdict;
+}
 
 /* TCP policy for a packet whose 20-byte header is known to be readable. */
 static sg_always_inline __u32 sg_tcp_verdict(struct sg_pkt *pkt)
 {
 	struct tcphdr *tcp = pkt->tcp;
-	__u32 doff_len, bad;
+	struct sg_config *cfg;
+	__u32 doff_len, bad, zero = 0;
+	__u8 flags;
 
 	if (!sg_port_protected(bpf_ntohs(tcp->dest)))
 		return SG_STAT_PASS_UNPROTECTED_PORT;
@@ -28,9 +72,17 @@ static sg_always_inline __u32 sg_tcp_verdict(struct sg_pkt *pkt)
 	if (doff_len < sizeof(*tcp) || doff_len > pkt->l4_len)
 		return SG_STAT_DROP_TCP_BAD_DOFF;
 
-	bad = sg_tcp_flags_invalid(((__u8 *)tcp)[13]);
+	flags = ((__u8 *)tcp)[13];
+	bad = sg_tcp_flags_invalid(flags);
 	if (bad)
 		return bad;
+
+	flags &= SG_TCP_SYN | SG_TCP_RST | SG_TCP_ACK;
+	cfg = bpf_map_lookup_elem(&config_map, &zero);
+	if (!cfg || cfg->cookie_mode == SG_COOKIES_OFF)
+		return flags == SG_TCP_SYN ? SG_STAT_PASS_SYN : SG_STAT_PASS_TCP;
+	if (flags == SG_TCP_SYN || flags == SG_TCP_ACK)
+		return SG_COOKIE_PATH;
 	return SG_STAT_PASS_TCP;
 }
 
@@ -43,12 +95,35 @@ int synguard_xdp(struct xdp_md *ctx)
 	verdict = sg_parse(ctx, &pkt);
 	if (verdict == SG_PARSED_TCP)
 		verdict = sg_tcp_verdict(&pkt);
+	if (verdict == SG_COOKIE_PATH) {
+		struct sg_pkt_loc loc;
+
+		sg_pkt_to_loc(&pkt, &loc);
+		verdict = sg_cookie_path(ctx, &loc);
+		sg_count(verdict, loc.len);
+		if (SG_STAT_IS_TX(verdict))
+			return XDP_TX;
+		return SG_STAT_IS_DROP(verdict) ? XDP_DROP : XDP_PASS;
+	}
 
 	sg_count(verdict, pkt.len);
 	if (SG_STAT_IS_PASS(verdict))
 		return XDP_PASS;
+	if (SG_STAT_IS_TX(verdict))
+		return XDP_TX;
 	sg_event_drop(ctx, &pkt, verdict);
 	return XDP_DROP;
+}
+
+SEC("tc")
+int synguard_tc(struct __sk_buff *skb)
+{
+	__u32 zero = 0;
+	struct sg_config *cfg = bpf_map_lookup_elem(&config_map, &zero);
+
+	if (!cfg)
+		return SG_TC_ACT_OK;
+	return sg_tc_complete(skb, cfg);
 }
 
 char LICENSE[] SEC("license") = "GPL";

@@ -27,8 +27,15 @@
 	X(PASS_NON_TCP, non_tcp)					\
 	X(PASS_UNPROTECTED_PORT, unprotected_port)			\
 	X(PASS_TCP, tcp)						\
+	X(PASS_SYN, syn)						\
+	X(PASS_COOKIE_ACK, cookie_ack)					\
+	X(PASS_KERNEL_COOKIE_ACK, kernel_cookie_ack)			\
 	X(PASS_FRAGMENT, fragment)					\
 	X(PASS_VLAN_DEPTH, vlan_depth)
+
+/* Packets answered in XDP (XDP_TX). */
+#define SG_STATS_TX(X)							\
+	X(TX_SYNACK, synack)
 
 #define SG_STATS_DROP(X)						\
 	X(DROP_ETH_TRUNCATED, eth_truncated)				\
@@ -51,9 +58,16 @@
 	X(DROP_FLAGS_FIN_RST, flags_fin_rst)				\
 	X(DROP_FLAGS_FIN_NO_ACK, flags_fin_no_ack)			\
 	X(DROP_FLAGS_PSH_NO_ACK, flags_psh_no_ack)			\
-	X(DROP_FLAGS_URG_NO_ACK, flags_urg_no_ack)
+	X(DROP_FLAGS_URG_NO_ACK, flags_urg_no_ack)			\
+	X(DROP_COOKIE_BAD, cookie_bad)					\
+	X(DROP_COOKIE_EXPIRED, cookie_expired)				\
+	X(DROP_SYNACK_FAILED, synack_failed)
 
 #define SG_STATS_INFO(X)						\
+	X(INFO_HANDSHAKES, handshakes)					\
+	X(INFO_REQSK_FAILED, reqsk_failed)				\
+	X(INFO_META_FAILED, meta_failed)				\
+	X(INFO_KEY_DERIVED, key_derived)				\
 	X(INFO_EVENTS_SENT, events_sent)				\
 	X(INFO_EVENTS_SUPPRESSED, events_suppressed)			\
 	X(INFO_EVENTS_LOST, events_lost)
@@ -62,7 +76,10 @@
 enum sg_stat {
 	SG_STATS_PASS(SG__ENUM)
 	SG_STAT__PASS_END,
-	SG_STAT__DROP_START = SG_STAT__PASS_END - 1,
+	SG_STAT__TX_START = SG_STAT__PASS_END - 1,
+	SG_STATS_TX(SG__ENUM)
+	SG_STAT__TX_END,
+	SG_STAT__DROP_START = SG_STAT__TX_END - 1,
 	SG_STATS_DROP(SG__ENUM)
 	SG_STAT__DROP_END,
 	SG_STAT__INFO_START = SG_STAT__DROP_END - 1,
@@ -72,6 +89,7 @@ enum sg_stat {
 #undef SG__ENUM
 
 #define SG_STAT_IS_PASS(s)	((s) < SG_STAT__PASS_END)
+#define SG_STAT_IS_TX(s)	((s) > SG_STAT__TX_START && (s) < SG_STAT__TX_END)
 #define SG_STAT_IS_DROP(s)	((s) > SG_STAT__DROP_START && (s) < SG_STAT__DROP_END)
 #define SG_STAT_IS_INFO(s)	((s) > SG_STAT__INFO_START && (s) < SG_STAT__MAX)
 
@@ -81,11 +99,64 @@ struct sg_counter {
 	__u64 bytes;
 };
 
+enum sg_cookie_mode {
+	SG_COOKIES_OFF = 0,	/* filter only: SYNs go to the kernel */
+	SG_COOKIES_ALWAYS = 1,	/* answer every SYN to a protected port */
+	SG_COOKIES_AUTO = 2,	/* adaptive (policy issue); like ALWAYS for now */
+};
+
+#define SG_CFG_ECN	(1u << 0)	/* the server accepts ECN (tcp_ecn != 0) */
+
 /* Value of the single-entry "config" array. */
 struct sg_config {
 	__u32 event_rate;	/* sampled events per second per CPU, 0 = none */
 	__u32 flags;		/* SG_CFG_* */
-	__u32 reserved[14];
+	__u32 cookie_mode;	/* enum sg_cookie_mode */
+	__u16 mss4;		/* MSS announced in SYN-ACKs, from the MTU */
+	__u16 mss6;
+	__u16 window;		/* SYN-ACK window (never scaled) */
+	__u8 ttl;		/* SYN-ACK TTL / hop limit */
+	__u8 rcv_wscale;	/* our window scale, as the kernel would pick */
+	__u8 key_shift;		/* key epoch = cookie period >> key_shift */
+	__u8 pad[3];
+	__u32 reserved[10];
+};
+
+/*
+ * SYN cookies. The 32-bit ISN of a SYN-ACK is
+ *   bits 31..10  MAC: SipHash-2-4 of the 4-tuple, client ISN, period, data
+ *   bits  9..8   period (TAI seconds >> SG_COOKIE_PERIOD_SHIFT) mod 4
+ *   bits  7..6   MSS table index
+ *   bits  5..2   client window scale, 0-14; 15: no window scaling
+ *   bit      1   SACK permitted
+ *   bit      0   ECN
+ */
+#define SG_COOKIE_PERIOD_SHIFT	36	/* 2^36 ns: 68.7 s */
+#define SG_COOKIE_DATA_BITS	8
+#define SG_COOKIE_MAC_SHIFT	10
+#define SG_COOKIE_WSCALE_NONE	15
+#define SG_DEFAULT_KEY_SHIFT	5	/* new key every 32 periods (~37 min) */
+
+/* Value of the single-entry "cookie_key_map": the master key. Keys used
+ * for cookies are derived from it per epoch, in BPF. */
+struct sg_cookie_key {
+	__u64 k[2];
+	__u64 announced_epoch;	/* last epoch a key_rotation event named */
+};
+
+/* XDP -> TC metadata on an ACK whose cookie XDP validated. */
+#define SG_META_MAGIC	0x53474d31	/* "SGM1" */
+#define SG_META_WSCALE_OK	(1u << 0)
+#define SG_META_SACK_OK		(1u << 1)
+#define SG_META_ECN_OK		(1u << 2)
+#define SG_META_TSTAMP_OK	(1u << 3)
+struct sg_meta {
+	__u32 magic;
+	__u16 mss;
+	__u8 snd_wscale;
+	__u8 flags;		/* SG_META_* */
+	__u32 tsval;		/* the ACK's TSval and TSecr, host order */
+	__u32 tsecr;
 };
 
 /* Value of the single-entry "ports" array: bit N set = port N protected. */
@@ -120,11 +191,13 @@ struct sg_attach_info {
 	__u64 attached_at;	/* CLOCK_REALTIME seconds */
 	__u64 netns_cookie;
 	char ifname[SG_IFNAMSIZ];
-	__u32 reserved[8];
+	__u32 tc_link_id;	/* TCX link of synguard_tc, 0 if none */
+	__u32 reserved[7];
 };
 
 enum sg_event_kind {
 	SG_EV_DROP_SAMPLE = 1,	/* a dropped packet, rate limited per CPU */
+	SG_EV_KEY_ROTATION = 2,	/* a new cookie key epoch began (reason = epoch) */
 };
 
 /* Ring buffer record. Addresses are in network byte order; IPv4 uses the

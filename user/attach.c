@@ -6,11 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <sys/stat.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
 #include "attachment.h"
+#include "cookies.h"
 #include "kernel_probe.h"
 #include "pins.h"
 #include "xdp_attach.h"
@@ -25,6 +27,12 @@ static void attach_usage(FILE *f)
 		"programs can share it) and pin its maps for the other verbs.\n"
 		"\n"
 		"  -p, --ports LIST       protected TCP ports, e.g. 80,443,8000-8100\n"
+		"  -c, --cookies MODE     always: answer every SYN to a protected port with a\n"
+		"                         SYN cookie in XDP; auto (default): adaptive, for now\n"
+		"                         the same as always; off: filtering only\n"
+		"  -k, --key-file PATH    cookie master key (32 hex digits), shared by hosts\n"
+		"                         behind one anycast/ECMP address (default: random)\n"
+		"  -t, --ttl N            TTL / hop limit of SYN-ACKs (default 64)\n"
 		"  -m, --xdp-mode MODE    native (default) or skb (generic XDP)\n"
 		"  -e, --event-rate N     sampled events per second per CPU (default %d, 0 = off)\n"
 		"  -h, --help             this text\n",
@@ -34,9 +42,27 @@ static void attach_usage(FILE *f)
 struct attach_args {
 	const char *ifname;
 	const char *ports;
+	const char *key_file;
 	enum xdp_attach_mode mode;
 	__u32 event_rate;
+	__u32 cookie_mode;
+	__u32 ttl;
 };
+
+static int attach_number(const char *opt, const char *arg, long min, long max, __u32 *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno || *end || end == arg || v < min || v > max) {
+		sg_err("bad %s '%s' (%ld-%ld)", opt, arg, min, max);
+		return -EINVAL;
+	}
+	*out = v;
+	return 0;
+}
 
 static int attach_parse(int argc, char **argv, struct attach_args *a)
 {
@@ -44,16 +70,19 @@ static int attach_parse(int argc, char **argv, struct attach_args *a)
 		{ "ports", required_argument, NULL, 'p' },
 		{ "xdp-mode", required_argument, NULL, 'm' },
 		{ "event-rate", required_argument, NULL, 'e' },
+		{ "cookies", required_argument, NULL, 'c' },
+		{ "key-file", required_argument, NULL, 'k' },
+		{ "ttl", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
-	char *end;
-	long v;
 	int c;
 
 	a->mode = XDP_MODE_NATIVE;
 	a->event_rate = SG_DEFAULT_EVENT_RATE;
-	while ((c = getopt_long(argc, argv, "p:m:e:h", opts, NULL)) != -1) {
+	a->cookie_mode = SG_COOKIES_AUTO;
+	a->ttl = 64;
+	while ((c = getopt_long(argc, argv, "p:m:e:c:k:t:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			a->ports = optarg;
@@ -69,13 +98,19 @@ static int attach_parse(int argc, char **argv, struct attach_args *a)
 			}
 			break;
 		case 'e':
-			errno = 0;
-			v = strtol(optarg, &end, 10);
-			if (errno || *end || end == optarg || v < 0 || v > 1000000) {
-				sg_err("bad --event-rate '%s' (0-1000000 events per second)", optarg);
+			if (attach_number("--event-rate", optarg, 0, 1000000, &a->event_rate))
 				return -EINVAL;
-			}
-			a->event_rate = v;
+			break;
+		case 'c':
+			if (sg_cookie_mode_parse(optarg, &a->cookie_mode))
+				return -EINVAL;
+			break;
+		case 'k':
+			a->key_file = optarg;
+			break;
+		case 't':
+			if (attach_number("--ttl", optarg, 1, 255, &a->ttl))
+				return -EINVAL;
 			break;
 		case 'h':
 			attach_usage(stdout);
@@ -140,15 +175,17 @@ static int attach_check_existing(const struct sg_iface *ifc, const char *dir)
 
 static int attach_fill_maps(struct synguard_bpf *skel, const struct attach_args *args,
 			    const struct sg_iface *ifc, const struct sg_ports *ports,
-			    __u32 prog_id)
+			    __u32 prog_id, __u32 tc_link_id, struct sg_config *cfgp,
+			    struct sg_cookie_key *key)
 {
-	struct sg_config cfg = { .event_rate = args->event_rate };
+	struct sg_config cfg = *cfgp;
 	struct sg_attach_info info = {
 		.ifindex = ifc->ifindex,
 		.xdp_mode = args->mode == XDP_MODE_SKB ? SG_XDP_MODE_SKB : SG_XDP_MODE_NATIVE,
 		.attach_kind = sg_xdp_attach_kind(ifc->ifindex),
 		.xdp_prog_id = prog_id,
 		.attached_at = time(NULL),
+		.tc_link_id = tc_link_id,
 	};
 	__u32 zero = 0;
 	int err;
@@ -157,13 +194,45 @@ static int attach_fill_maps(struct synguard_bpf *skel, const struct attach_args 
 	err = sg_netns_cookie(&info.netns_cookie);
 	if (err)
 		return err;
-	if (bpf_map_update_elem(bpf_map__fd(skel->maps.config_map), &zero, &cfg, 0) ||
+	key->announced_epoch = sg_cookie_epoch_now(cfg.key_shift);
+	if (bpf_map_update_elem(bpf_map__fd(skel->maps.cookie_key_map), &zero, key, 0) ||
+	    bpf_map_update_elem(bpf_map__fd(skel->maps.config_map), &zero, &cfg, 0) ||
 	    bpf_map_update_elem(bpf_map__fd(skel->maps.ports_map), &zero, ports, 0) ||
 	    bpf_map_update_elem(bpf_map__fd(skel->maps.info_map), &zero, &info, 0)) {
 		err = -errno;
 		sg_err("cannot write synguard's configuration maps: %s", strerror(errno));
 		return err;
 	}
+	return 0;
+}
+
+#define SG_BPF_TCX_INGRESS 46	/* enum bpf_attach_type, Linux 6.6 uapi */
+
+/* synguard_tc at TC ingress as a TCX link, pinned so that it outlives us. */
+static int attach_tc(struct synguard_bpf *skel, const struct sg_iface *ifc, const char *dir,
+		     int *link_fd, __u32 *link_id)
+{
+	struct bpf_link_info info = {};
+	__u32 len = sizeof(info);
+	char path[PATH_MAX];
+	int err;
+
+	*link_fd = bpf_link_create(bpf_program__fd(skel->progs.synguard_tc), ifc->ifindex,
+				   SG_BPF_TCX_INGRESS, NULL);
+	if (*link_fd < 0) {
+		err = -errno;
+		*link_fd = -1;
+		sg_err("cannot attach the TC ingress program to %s: %s", ifc->name, strerror(-err));
+		return err;
+	}
+	sg_pin_path(path, sizeof(path), dir, SG_PIN_TC_LINK);
+	if (bpf_obj_pin(*link_fd, path)) {
+		err = -errno;
+		sg_err("cannot pin the TC link at %s: %s", path, strerror(-err));
+		return err;
+	}
+	if (!bpf_obj_get_info_by_fd(*link_fd, &info, &len))
+		*link_id = info.id;
 	return 0;
 }
 
@@ -175,11 +244,13 @@ int cmd_attach(int argc, char **argv)
 	struct sg_ports *ports = NULL;
 	struct synguard_bpf *skel = NULL;
 	struct xdp_program *prog = NULL;
+	struct sg_cookie_key key;
+	struct sg_config cfg = {};
 	struct bpf_map *map;
 	char dir[PATH_MAX], path[PATH_MAX], msg[256], *list = NULL;
 	bool attached = false;
-	__u32 prog_id;
-	int err;
+	__u32 prog_id, tc_link_id = 0;
+	int err, tc_link = -1;
 
 	err = attach_parse(argc, argv, &args);
 	if (!err)
@@ -196,6 +267,16 @@ int cmd_attach(int argc, char **argv)
 		goto out;
 	sg_features_probe(&feat);
 	err = sg_features_require_base(&feat);
+	if (!err)
+		err = sg_cookies_require(&feat, args.cookie_mode);
+	if (!err)
+		err = sg_cookie_key_load(args.key_file, &key);
+	if (!err) {
+		cfg.event_rate = args.event_rate;
+		cfg.cookie_mode = args.cookie_mode;
+		cfg.ttl = args.ttl;
+		err = sg_cookies_config(&ifc, &cfg);
+	}
 	if (!err)
 		err = sg_pin_dir(ifc.ifindex, dir, sizeof(dir));
 	if (!err)
@@ -228,6 +309,9 @@ int cmd_attach(int argc, char **argv)
 		}
 	}
 
+	/* The TC program needs the reqsk kfunc: load it only with cookies. */
+	bpf_program__set_autoload(skel->progs.synguard_tc, args.cookie_mode != SG_COOKIES_OFF);
+
 	DECLARE_LIBXDP_OPTS(xdp_program_opts, xopts, .obj = skel->obj,
 			    .prog_name = "synguard_xdp");
 	prog = xdp_program__create(&xopts);
@@ -256,16 +340,26 @@ int cmd_attach(int argc, char **argv)
 		sg_err("cannot pin the XDP program at %s: %s", path, strerror(errno));
 		goto out;
 	}
-	err = attach_fill_maps(skel, &args, &ifc, ports, prog_id);
+	if (args.cookie_mode != SG_COOKIES_OFF) {
+		err = attach_tc(skel, &ifc, dir, &tc_link, &tc_link_id);
+		if (err)
+			goto out;
+	}
+	err = attach_fill_maps(skel, &args, &ifc, ports, prog_id, tc_link_id, &cfg, &key);
 	if (err)
 		goto out;
 
 	list = sg_ports_to_string(ports);
-	sg_info("synguard attached to %s (%s mode, %s, prog id %u), protecting TCP ports %s",
-		ifc.name, args.mode == XDP_MODE_SKB ? "skb" : "native",
+	sg_info("synguard attached to %s (%s mode, %s, prog id %u), protecting TCP ports %s, "
+		"cookies %s", ifc.name, args.mode == XDP_MODE_SKB ? "skb" : "native",
 		sg_attach_kind_name(sg_xdp_attach_kind(ifc.ifindex)), prog_id,
-		list ? list : "?");
+		list ? list : "?", sg_cookie_mode_name(args.cookie_mode));
 out:
+	if (tc_link >= 0) {
+		if (err)
+			bpf_link_detach(tc_link);
+		close(tc_link);
+	}
 	if (err && attached)
 		sg_xdp_detach_id(ifc.ifindex, xdp_program__id(prog));
 	if (err && skel)

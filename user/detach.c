@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
 
 #include "attachment.h"
 #include "pins.h"
@@ -26,8 +28,9 @@ int cmd_detach(int argc, char **argv)
 		{}
 	};
 	struct sg_attachment a;
+	char path[PATH_MAX];
 	const char *ifname;
-	int c, err;
+	int c, err, link;
 
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		if (c == 'h') {
@@ -57,6 +60,15 @@ int cmd_detach(int argc, char **argv)
 	if (err)
 		return err;
 
+	/* The TC link first: without XDP's metadata it has nothing to do. */
+	sg_pin_path(path, sizeof(path), a.dir, SG_PIN_TC_LINK);
+	link = bpf_obj_get(path);
+	if (link >= 0) {
+		if (bpf_link_detach(link) && errno != ENOLINK)
+			sg_err("warning: cannot detach the TC link of %s: %s", ifname,
+			       strerror(errno));
+		close(link);
+	}
 	if (a.live) {
 		err = sg_xdp_detach_id(a.info.ifindex, a.info.xdp_prog_id);
 		if (err && err != -ENOENT) {

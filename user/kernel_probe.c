@@ -64,6 +64,8 @@ void sg_features_probe(struct sg_features *f)
 	f->raw_syncookie = libbpf_probe_bpf_helper(BPF_PROG_TYPE_XDP,
 						   BPF_FUNC_tcp_raw_gen_syncookie_ipv4,
 						   NULL) == 1;
+	f->ktime_tai = libbpf_probe_bpf_helper(BPF_PROG_TYPE_XDP, 208 /* ktime_get_tai_ns */,
+					       NULL) == 1;
 	f->btf_vmlinux = access("/sys/kernel/btf/vmlinux", R_OK) == 0;
 	btf = f->btf_vmlinux ? btf__load_vmlinux_btf() : NULL;
 	if (libbpf_get_error(btf))

@@ -14,6 +14,7 @@ struct sg_features {
 	bool raw_syncookie;	/* bpf_tcp_raw_{gen,check}_syncookie_*, 6.0 */
 	bool reqsk_kfunc;	/* bpf_sk_assign_tcp_reqsk(), 6.9 */
 	bool tcx;		/* TCX bpf_link attachment, 6.6 */
+	bool ktime_tai;		/* bpf_ktime_get_tai_ns(), 6.1 */
 	int tcp_syncookies;	/* net.ipv4.tcp_syncookies here, -1 unknown */
 };
 

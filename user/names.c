@@ -5,6 +5,7 @@
 #define SG__NAME(name, json) [SG_STAT_##name] = #json,
 static const char *const sg_stat_names[SG_STAT__MAX] = {
 	SG_STATS_PASS(SG__NAME)
+	SG_STATS_TX(SG__NAME)
 	SG_STATS_DROP(SG__NAME)
 	SG_STATS_INFO(SG__NAME)
 };
@@ -22,6 +23,8 @@ const char *sg_event_kind_name(unsigned int kind)
 	switch (kind) {
 	case SG_EV_DROP_SAMPLE:
 		return "drop_sample";
+	case SG_EV_KEY_ROTATION:
+		return "key_rotation";
 	}
 	return "unknown";
 }

@@ -41,6 +41,7 @@ static json_t *stats_json(const struct stats_view *v)
 {
 	struct sg_totals t, tp;
 	json_t *o = json_object(), *drops = json_object(), *passes = json_object();
+	json_t *answers = json_object();
 	json_t *counters = json_object(), *rates, *rdrops;
 	double dt = v->have_prev ? v->cur.mono - v->prev.mono : 0;
 
@@ -50,6 +51,7 @@ static json_t *stats_json(const struct stats_view *v)
 	json_object_set_new(o, "packets", json_integer(t.all.packets));
 	json_object_set_new(o, "bytes", json_integer(t.all.bytes));
 	json_object_set_new(o, "passed", json_integer(t.passed.packets));
+	json_object_set_new(o, "answered", json_integer(t.answered.packets));
 	json_object_set_new(o, "dropped", json_integer(t.dropped.packets));
 	for (unsigned int i = 0; i < SG_STAT__MAX; i++) {
 		const struct sg_counter *c = &v->cur.c[i];
@@ -62,9 +64,12 @@ static json_t *stats_json(const struct stats_view *v)
 			json_object_set_new(drops, sg_stat_name(i), json_integer(c->packets));
 		else if (SG_STAT_IS_PASS(i))
 			json_object_set_new(passes, sg_stat_name(i), json_integer(c->packets));
+		else if (SG_STAT_IS_TX(i))
+			json_object_set_new(answers, sg_stat_name(i), json_integer(c->packets));
 	}
 	json_object_set_new(o, "drops", drops);
 	json_object_set_new(o, "passes", passes);
+	json_object_set_new(o, "answers", answers);
 	json_object_set_new(o, "counters", counters);
 	if (!v->have_prev)
 		return o;
@@ -77,6 +82,8 @@ static json_t *stats_json(const struct stats_view *v)
 	json_object_set_new(rates, "bytes", json_real(sg_rate(t.all.bytes, tp.all.bytes, dt)));
 	json_object_set_new(rates, "passed",
 			    json_real(sg_rate(t.passed.packets, tp.passed.packets, dt)));
+	json_object_set_new(rates, "answered",
+			    json_real(sg_rate(t.answered.packets, tp.answered.packets, dt)));
 	json_object_set_new(rates, "dropped",
 			    json_real(sg_rate(t.dropped.packets, tp.dropped.packets, dt)));
 	for (unsigned int i = 0; i < SG_STAT__MAX; i++)
@@ -114,15 +121,18 @@ static void stats_human(const struct stats_view *v)
 	printf("  %-22s %14s %16s%s\n", "", "packets", "bytes", p ? "       pkts/s" : "");
 	stats_row("total", &t.all, p ? &tp.all : NULL, dt);
 	stats_row("passed", &t.passed, p ? &tp.passed : NULL, dt);
+	stats_row("answered (XDP_TX)", &t.answered, p ? &tp.answered : NULL, dt);
 	stats_row("dropped", &t.dropped, p ? &tp.dropped : NULL, dt);
 	for (unsigned int i = 0; i < SG_STAT__MAX; i++) {
-		const char *s = SG_STAT_IS_PASS(i) ? "pass" : SG_STAT_IS_DROP(i) ? "drop" : "info";
+		const char *s = SG_STAT_IS_PASS(i) ? "pass" : SG_STAT_IS_TX(i) ? "tx" :
+				SG_STAT_IS_DROP(i) ? "drop" : "info";
 		char label[64];
 
 		if (!v->cur.c[i].packets)
 			continue;
 		if (s != section)
 			printf("  %s:\n", SG_STAT_IS_PASS(i) ? "passed by reason" :
+			       SG_STAT_IS_TX(i) ? "answered in XDP" :
 			       SG_STAT_IS_DROP(i) ? "dropped by reason" : "other");
 		section = s;
 		snprintf(label, sizeof(label), "  %s", sg_stat_name(i));

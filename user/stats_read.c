@@ -57,6 +57,9 @@ void sg_snapshot_totals(const struct sg_snapshot *s, struct sg_totals *t)
 		if (SG_STAT_IS_PASS(i)) {
 			sg_add(&t->passed, &s->c[i]);
 			sg_add(&t->all, &s->c[i]);
+		} else if (SG_STAT_IS_TX(i)) {
+			sg_add(&t->answered, &s->c[i]);
+			sg_add(&t->all, &s->c[i]);
 		} else if (SG_STAT_IS_DROP(i)) {
 			sg_add(&t->dropped, &s->c[i]);
 			sg_add(&t->all, &s->c[i]);

@@ -11,7 +11,7 @@ struct sg_snapshot {
 };
 
 struct sg_totals {
-	struct sg_counter all, passed, dropped;
+	struct sg_counter all, passed, answered, dropped;
 };
 
 int sg_snapshot_read(int stats_fd, struct sg_snapshot *s);

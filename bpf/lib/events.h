@@ -86,4 +86,21 @@ static sg_always_inline void sg_event_drop(struct xdp_md *ctx,
 		sg_count_n(SG_STAT_INFO_EVENTS_SUPPRESSED, suppressed);
 }
 
+/* Not sampled: one per key epoch at most (see cookie.h). */
+static sg_always_inline void sg_event_key_rotation(__u64 epoch)
+{
+	struct sg_event *e = bpf_ringbuf_reserve(&events_map, sizeof(*e), 0);
+
+	if (!e) {
+		sg_count(SG_STAT_INFO_EVENTS_LOST, 0);
+		return;
+	}
+	__builtin_memset(e, 0, sizeof(*e));
+	e->ts_ns = bpf_ktime_get_ns();
+	e->kind = SG_EV_KEY_ROTATION;
+	e->reason = epoch;
+	bpf_ringbuf_submit(e, 0);
+	sg_count(SG_STAT_INFO_EVENTS_SENT, 0);
+}
+
 #endif /* SG_BPF_EVENTS_H */

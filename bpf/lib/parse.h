@@ -22,6 +22,8 @@ struct sg_pkt {
 	struct tcphdr *tcp;		/* ... once the TCP header is found */
 	__u32 len;			/* frame length in bytes */
 	__u32 l4_len;			/* L4 bytes according to the IP header */
+	__u16 l3_off;			/* offsets from data, as scalars */
+	__u16 l4_off;
 	__u8 vlan_depth;
 	__u8 first_frag;		/* offset 0 with more fragments to come */
 };
@@ -64,6 +66,7 @@ static sg_always_inline __u32 sg_parse_ipv4(struct sg_pkt *pkt, void *l3)
 		return SG_STAT_PASS_FRAGMENT;	/* no TCP header in here */
 	pkt->first_frag = !!(frag & SG_IP_MF);
 	pkt->l4_len = tot_len - ihl_len;
+	pkt->l4_off = pkt->l3_off + ihl_len;
 	pkt->tcp = l3 + ihl_len;
 	return SG_PARSED_TCP;
 }
@@ -134,6 +137,7 @@ static sg_always_inline __u32 sg_parse_ipv6(struct sg_pkt *pkt, void *l3)
 		return sg_ipv6_is_ext(nexthdr) ? SG_STAT_DROP_IPV6_EXT_CHAIN :
 						 SG_STAT_PASS_NON_TCP;
 	pkt->l4_len = payload_len - ext_total;
+	pkt->l4_off = pkt->l3_off + sizeof(*ip6) + ext_total;
 	pkt->tcp = cur;
 	return SG_PARSED_TCP;
 }
@@ -142,10 +146,8 @@ static sg_always_inline __u32 sg_parse_ipv6(struct sg_pkt *pkt, void *l3)
  * Returns a pass_* or drop_* counter for packets that need no TCP policy,
  * or SG_PARSED_TCP with pkt->tcp pointing at a complete 20-byte header.
  */
-static sg_always_inline __u32 sg_parse(struct xdp_md *ctx, struct sg_pkt *pkt)
+static sg_always_inline __u32 sg_parse_frame(void *data, void *data_end, struct sg_pkt *pkt)
 {
-	void *data = (void *)(long)ctx->data;
-	void *data_end = (void *)(long)ctx->data_end;
 	struct ethhdr *eth = data;
 	void *l3 = eth + 1;
 	__be16 proto;
@@ -173,6 +175,7 @@ static sg_always_inline __u32 sg_parse(struct xdp_md *ctx, struct sg_pkt *pkt)
 		pkt->vlan_depth++;
 	}
 
+	pkt->l3_off = sizeof(*eth) + 4 * pkt->vlan_depth;
 	if (proto == bpf_htons(ETH_P_IP))
 		ret = sg_parse_ipv4(pkt, l3);
 	else if (proto == bpf_htons(ETH_P_IPV6))
@@ -187,6 +190,63 @@ static sg_always_inline __u32 sg_parse(struct xdp_md *ctx, struct sg_pkt *pkt)
 	if ((void *)(pkt->tcp + 1) > data_end || pkt->l4_len < sizeof(struct tcphdr))
 		return SG_STAT_DROP_TCP_TRUNCATED;
 	return SG_PARSED_TCP;
+}
+
+/* Where the headers of a parsed TCP packet are, without pointers: what a
+ * global BPF function can be handed (see sg_pkt_from_loc). */
+struct sg_pkt_loc {
+	__u32 len;
+	__u32 l4_len;
+	__u16 l3_off;
+	__u16 l4_off;
+	__u8 family;
+	__u8 vlan_depth;
+	__u8 pad[2];
+};
+
+static sg_always_inline void sg_pkt_to_loc(const struct sg_pkt *pkt, struct sg_pkt_loc *loc)
+{
+	loc->len = pkt->len;
+	loc->l4_len = pkt->l4_len;
+	loc->l3_off = pkt->l3_off;
+	loc->l4_off = pkt->l4_off;
+	loc->family = pkt->ip4 ? 4 : 6;
+	loc->vlan_depth = pkt->vlan_depth;
+}
+
+/* Rebuilds the pointers of a TCP packet from its offsets; false if the
+ * frame no longer holds the headers. */
+static sg_always_inline bool sg_pkt_from_loc(void *data, void *data_end,
+					     const struct sg_pkt_loc *loc, struct sg_pkt *pkt)
+{
+	__u32 l3 = loc->l3_off, l4 = loc->l4_off;
+
+	__builtin_memset(pkt, 0, sizeof(*pkt));
+	pkt->data = data;
+	pkt->data_end = data_end;
+	pkt->len = loc->len;
+	pkt->l4_len = loc->l4_len;
+	pkt->vlan_depth = loc->vlan_depth;
+	pkt->l3_off = l3;
+	pkt->l4_off = l4;
+	if (l3 > 14 + 4 * SG_MAX_VLAN_DEPTH || l4 > 0x3fff)
+		return false;
+	if (loc->family == 4) {
+		pkt->ip4 = data + l3;
+		if ((void *)(pkt->ip4 + 1) > data_end)
+			return false;
+	} else {
+		pkt->ip6 = data + l3;
+		if ((void *)(pkt->ip6 + 1) > data_end)
+			return false;
+	}
+	pkt->tcp = data + l4;
+	return (void *)(pkt->tcp + 1) <= data_end;
+}
+
+static sg_always_inline __u32 sg_parse(struct xdp_md *ctx, struct sg_pkt *pkt)
+{
+	return sg_parse_frame((void *)(long)ctx->data, (void *)(long)ctx->data_end, pkt);
 }
 
 #endif /* SG_BPF_PARSE_H */

@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * ACKs to protected ports while cookies are on. An ACK that belongs to a
+ * socket (established, request or time-wait) passes untouched. One that
+ * reaches the listener must carry a valid synguard cookie, or one the
+ * kernel issued itself; a valid synguard cookie is handed to the TC
+ * program as XDP metadata, which completes the handshake natively.
+ */
+#ifndef SG_BPF_ACK_H
+#define SG_BPF_ACK_H
+
+#include "common.h"
+#include "cookie.h"
+#include "parse.h"
+#include "stats.h"
+#include "tcp_opts.h"
+
+static sg_always_inline struct bpf_sock *sg_lookup(void *ctx, const struct sg_pkt *pkt)
+{
+	struct bpf_sock_tuple t = {};
+
+	if (pkt->ip4) {
+		t.ipv4.saddr = pkt->ip4->saddr;
+		t.ipv4.daddr = pkt->ip4->daddr;
+		t.ipv4.sport = pkt->tcp->source;
+		t.ipv4.dport = pkt->tcp->dest;
+		return bpf_skc_lookup_tcp(ctx, &t, sizeof(t.ipv4), BPF_F_CURRENT_NETNS, 0);
+	}
+	if (!pkt->ip6)
+		return NULL;
+	__builtin_memcpy(t.ipv6.saddr, &pkt->ip6->saddr, 16);
+	__builtin_memcpy(t.ipv6.daddr, &pkt->ip6->daddr, 16);
+	t.ipv6.sport = pkt->tcp->source;
+	t.ipv6.dport = pkt->tcp->dest;
+	return bpf_skc_lookup_tcp(ctx, &t, sizeof(t.ipv6), BPF_F_CURRENT_NETNS, 0);
+}
+
+/* Did the kernel's own SYN cookies (sent while it answered SYNs itself)
+ * produce this ACK? */
+static sg_always_inline bool sg_kernel_cookie_ok(struct bpf_sock *sk, const struct sg_pkt *pkt)
+{
+	struct tcphdr *tcp = pkt->tcp;
+	struct ipv6hdr *ip6 = pkt->ip6;
+	struct iphdr *ip4 = pkt->ip4;
+
+	if (!tcp || (void *)(tcp + 1) > pkt->data_end)
+		return false;
+	if (ip4) {
+		if ((void *)(ip4 + 1) > pkt->data_end)
+			return false;
+		return bpf_tcp_check_syncookie(sk, ip4, sizeof(*ip4), tcp, sizeof(*tcp)) == 0;
+	}
+	if (!ip6 || (void *)(ip6 + 1) > pkt->data_end)
+		return false;
+	return bpf_tcp_check_syncookie(sk, ip6, sizeof(*ip6), tcp, sizeof(*tcp)) == 0;
+}
+
+static sg_always_inline __u32 sg_ack_verdict(struct xdp_md *ctx, struct sg_pkt *pkt,
+					     const struct sg_config *cfg)
+{
+	struct tcphdr *tcp = pkt->tcp;
+	struct sg_tcp_opts o;
+	struct sg_flow f;
+	struct sg_meta m;
+	struct bpf_sock *sk;
+	__u32 verdict, data = 0;
+	struct sg_meta *meta;
+
+	sk = sg_lookup(ctx, pkt);
+	if (!sk)
+		return SG_STAT_PASS_TCP;	/* no socket: the kernel resets it */
+	if (sk->state != BPF_TCP_LISTEN) {
+		bpf_sk_release(sk);
+		return SG_STAT_PASS_TCP;
+	}
+
+	sg_flow_from_pkt(pkt, &f);
+	verdict = sg_cookie_check(&f, bpf_ntohl(tcp->seq) - 1, bpf_ntohl(tcp->ack_seq) - 1,
+				  cfg->key_shift, &data);
+	if (verdict) {
+		if (sg_kernel_cookie_ok(sk, pkt))
+			verdict = SG_STAT_PASS_KERNEL_COOKIE_ACK;
+		bpf_sk_release(sk);
+		return verdict;
+	}
+	bpf_sk_release(sk);
+
+	sg_tcp_opts_read(ctx, pkt->l4_off, &o);
+	m.magic = SG_META_MAGIC;
+	m.mss = sg_mss_from_index(f.family, data >> 6);
+	m.snd_wscale = (data >> 2) & 15;
+	m.flags = (m.snd_wscale != SG_COOKIE_WSCALE_NONE ? SG_META_WSCALE_OK : 0) |
+		  (data & 2 ? SG_META_SACK_OK : 0) | (data & 1 ? SG_META_ECN_OK : 0) |
+		  (o.ts_ok ? SG_META_TSTAMP_OK : 0);
+	if (m.snd_wscale == SG_COOKIE_WSCALE_NONE)
+		m.snd_wscale = 0;
+	m.tsval = o.tsval;
+	m.tsecr = o.tsecr;
+
+	if (bpf_xdp_adjust_meta(ctx, -(int)sizeof(m))) {
+		sg_count(SG_STAT_INFO_META_FAILED, 0);
+		return SG_STAT_PASS_TCP;
+	}
+	meta = (void *)(long)ctx->data_meta;
+	if ((void *)(meta + 1) > (void *)(long)ctx->data) {
+		sg_count(SG_STAT_INFO_META_FAILED, 0);
+		return SG_STAT_PASS_TCP;
+	}
+	*meta = m;
+	return SG_STAT_PASS_COOKIE_ACK;
+}
+
+#endif /* SG_BPF_ACK_H */

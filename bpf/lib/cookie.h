@@ -1,0 +1,206 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * synguard's SYN cookies (layout in include/synguard.h). The MAC key is
+ * derived per epoch from the master key in cookie_key_map and cached per
+ * CPU, so keys rotate on schedule with no userspace involvement, the
+ * previous epoch's key stays valid, and hosts that share the master key
+ * and a synchronised clock (TAI) accept each other's cookies.
+ */
+#ifndef SG_BPF_COOKIE_H
+#define SG_BPF_COOKIE_H
+
+#include "common.h"
+#include "maps.h"
+#include "parse.h"
+#include "siphash.h"
+#include "stats.h"
+#include "events.h"
+
+/* bpf_helper_defs.h of libbpf 1.1 predates this helper (Linux 6.1). */
+static __u64 (* const sg_ktime_get_tai_ns)(void) = (void *)BPF_FUNC_ktime_get_tai_ns;
+
+struct sg_key_cache {
+	__u64 epoch_plus1[2];	/* slot = epoch & 1; 0 = empty */
+	__u64 key[2][2];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct sg_cookie_key);
+} cookie_key_map SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct sg_key_cache);
+} key_cache_map SEC(".maps");
+
+/* The endpoints of a connection as the client sent them. */
+struct sg_flow {
+	__be32 saddr[4];
+	__be32 daddr[4];
+	__be16 sport;
+	__be16 dport;
+	__u8 family;
+};
+
+static sg_always_inline void sg_flow_from_pkt(const struct sg_pkt *pkt, struct sg_flow *f)
+{
+	__builtin_memset(f, 0, sizeof(*f));
+	if (pkt->ip4) {
+		f->family = 4;
+		f->saddr[0] = pkt->ip4->saddr;
+		f->daddr[0] = pkt->ip4->daddr;
+	} else if (pkt->ip6) {
+		f->family = 6;
+		__builtin_memcpy(f->saddr, &pkt->ip6->saddr, 16);
+		__builtin_memcpy(f->daddr, &pkt->ip6->daddr, 16);
+	}
+	f->sport = pkt->tcp->source;
+	f->dport = pkt->tcp->dest;
+}
+
+/* Cookie period counter: TAI seconds in 2^36 ns units. */
+static sg_always_inline __u64 sg_cookie_period(void)
+{
+	return sg_ktime_get_tai_ns() >> SG_COOKIE_PERIOD_SHIFT;
+}
+
+static sg_always_inline __u16 sg_mss_from_index(__u8 family, __u32 idx)
+{
+	if (family == 4) {
+		switch (idx & 3) {
+		case 0: return 536;
+		case 1: return 1300;
+		case 2: return 1440;
+		default: return 1460;
+		}
+	}
+	switch (idx & 3) {
+	case 0: return 1220;
+	case 1: return 1420;
+	case 2: return 1440;
+	default: return 8940;
+	}
+}
+
+/* The largest table MSS not above the client's (the smallest entry when
+ * the client's is below all of them, as the kernel does). */
+static sg_always_inline __u32 sg_mss_index(__u8 family, __u16 mss)
+{
+	__u32 i;
+
+	for (i = 3; i > 0; i--)
+		if (sg_mss_from_index(family, i) <= mss)
+			break;
+	return i;
+}
+
+struct sg_key {
+	__u64 k[2];
+};
+
+/*
+ * The hashing lives in global (non-inlined) BPF functions: the verifier
+ * checks each once, on its own, instead of once per path through the
+ * callers, which would exceed its instruction budget.
+ */
+
+/* The cookie key of @epoch into @out, from the per-CPU cache or derived
+ * from the master key. Returns 0, or -1 if the maps are unreachable. */
+__noinline int sg_cookie_key(__u64 epoch, struct sg_key *out)
+{
+	__u32 zero = 0, slot = epoch & 1;
+	struct sg_cookie_key *master = bpf_map_lookup_elem(&cookie_key_map, &zero);
+	struct sg_key_cache *c = bpf_map_lookup_elem(&key_cache_map, &zero);
+	struct sg_sip s;
+	__u64 seen;
+
+	if (!master || !c || !out)
+		return -1;
+	if (c->epoch_plus1[slot] != epoch + 1) {
+		sg_sip_init(&s, master->k[0], master->k[1]);
+		sg_sip_word(&s, epoch);
+		sg_sip_word(&s, 1);
+		c->key[slot][0] = sg_sip_final(&s);
+		sg_sip_init(&s, master->k[0], master->k[1]);
+		sg_sip_word(&s, epoch);
+		sg_sip_word(&s, 2);
+		c->key[slot][1] = sg_sip_final(&s);
+		c->epoch_plus1[slot] = epoch + 1;
+		sg_count(SG_STAT_INFO_KEY_DERIVED, 0);
+
+		/* One key_rotation event per new epoch, from whichever CPU
+		 * gets there first. */
+		seen = master->announced_epoch;
+		if (epoch > seen &&
+		    __sync_val_compare_and_swap(&master->announced_epoch, seen, epoch) == seen)
+			sg_event_key_rotation(epoch);
+	}
+	out->k[0] = c->key[slot][0];
+	out->k[1] = c->key[slot][1];
+	return 0;
+}
+
+/* 22-bit MAC over the flow, the client's ISN, the period and the data. */
+__noinline __u32 sg_cookie_mac(const struct sg_flow *f, __u32 client_isn, __u64 period,
+			       __u32 data, const struct sg_key *key)
+{
+	struct sg_sip s;
+
+	if (!f || !key)
+		return 0;
+	sg_sip_init(&s, key->k[0], key->k[1]);
+	if (f->family == 6) {
+		sg_sip_word(&s, (__u64)f->saddr[0] << 32 | f->saddr[1]);
+		sg_sip_word(&s, (__u64)f->saddr[2] << 32 | f->saddr[3]);
+		sg_sip_word(&s, (__u64)f->daddr[0] << 32 | f->daddr[1]);
+		sg_sip_word(&s, (__u64)f->daddr[2] << 32 | f->daddr[3]);
+	} else {
+		sg_sip_word(&s, (__u64)f->saddr[0] << 32 | f->daddr[0]);
+	}
+	sg_sip_word(&s, (__u64)client_isn << 32 | (__u32)f->sport << 16 | f->dport);
+	sg_sip_word(&s, period << 16 | data << 8 | f->family);
+	return sg_sip_final(&s) & ((1u << (32 - SG_COOKIE_MAC_SHIFT)) - 1);
+}
+
+static sg_always_inline __u32 sg_cookie_make(const struct sg_flow *f, __u32 client_isn,
+					     __u32 data, __u32 key_shift, bool *ok)
+{
+	__u64 period = sg_cookie_period();
+	struct sg_key key;
+	__u32 mac;
+
+	*ok = !sg_cookie_key(period >> (key_shift & 31), &key);
+	if (!*ok)
+		return 0;
+	mac = sg_cookie_mac(f, client_isn, period, data, &key);
+	return mac << SG_COOKIE_MAC_SHIFT | (period & 3) << SG_COOKIE_DATA_BITS | data;
+}
+
+/* Returns 0 and the data bits for a valid cookie, or the drop counter. */
+static sg_always_inline __u32 sg_cookie_check(const struct sg_flow *f, __u32 client_isn,
+					      __u32 cookie, __u32 key_shift, __u32 *data)
+{
+	__u64 now = sg_cookie_period(), period;
+	__u32 lo = (cookie >> SG_COOKIE_DATA_BITS) & 3;
+	struct sg_key key;
+
+	if (lo == (now & 3))
+		period = now;
+	else if (lo == ((now - 1) & 3))
+		period = now - 1;
+	else
+		return SG_STAT_DROP_COOKIE_EXPIRED;
+	if (sg_cookie_key(period >> (key_shift & 31), &key))
+		return SG_STAT_DROP_COOKIE_BAD;
+	*data = cookie & ((1u << SG_COOKIE_DATA_BITS) - 1);
+	if (sg_cookie_mac(f, client_isn, period, *data, &key) != cookie >> SG_COOKIE_MAC_SHIFT)
+		return SG_STAT_DROP_COOKIE_BAD;
+	return 0;
+}
+
+#endif /* SG_BPF_COOKIE_H */

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* SYN-cookie settings derived from the interface and the namespace. */
+#ifndef SG_USER_COOKIES_H
+#define SG_USER_COOKIES_H
+
+#include "common.h"
+#include "kernel_probe.h"
+
+int sg_cookie_mode_parse(const char *s, __u32 *mode);
+const char *sg_cookie_mode_name(__u32 mode);
+int sg_cookies_require(const struct sg_features *f, __u32 mode);
+int sg_cookies_config(const struct sg_iface *ifc, struct sg_config *cfg);
+int sg_cookie_key_load(const char *path, struct sg_cookie_key *key);
+__u64 sg_cookie_epoch_now(__u32 key_shift);
+
+#endif /* SG_USER_COOKIES_H */
