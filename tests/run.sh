@@ -34,8 +34,9 @@ if [ "$what" = all ] || [ "$what" = unit ]; then
 	echo "== unit tests (BPF_PROG_TEST_RUN) =="
 	build/unit_tests 2>&1 | tee build/unit.log
 	[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
-	p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' build/unit.log)
-	f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' build/unit.log)
+	# one summary line per cmocka group
+	p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' build/unit.log | awk '{s+=$1} END {if (NR) print s}')
+	f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' build/unit.log | awk '{s+=$1} END {if (NR) print s}')
 	passed=$((passed + ${p:-0}))
 	failed=$((failed + ${f:-0}))
 	[ -n "$p$f" ] || { echo "unit tests reported nothing" >&2; status=1; }

@@ -131,6 +131,10 @@ class Topology:
             ns.exec(["ip", "link", "set", ifn, "up"])
             # Packets carry full checksums: nothing depends on offload.
             ns.exec(["ethtool", "-K", ifn, "tx", "off"], check=False)
+        # veth delivers XDP_TX frames (synguard's SYN-ACKs) only to a peer
+        # that runs an XDP program itself, as a NIC's wire always would.
+        run(["ip", "-n", b.name, "link", "set", "dev", b_if, "xdpdrv", "obj",
+             XDP_PASS_OBJ, "sec", "xdp"])
 
     def close(self):
         for ns in self.namespaces:

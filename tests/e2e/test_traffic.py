@@ -24,20 +24,37 @@ def stats(ns, *args):
     return ns.synguard_json("stats", "sg0", "--json", "--interval", "0", *args)
 
 
-def test_curl_through_synguard_ipv4_ipv6(web):
+import pytest
+
+
+@pytest.mark.parametrize("cookies", ["always", "off"])
+def test_curl_through_synguard_ipv4_ipv6(web, cookies):
     srv, cli = web.server, web.client
-    srv.synguard("attach", "sg0", "--ports", "80")
+    srv.synguard("attach", "sg0", "--ports", "80", "--cookies", cookies)
     before = stats(srv)
     assert sgtest.curl(cli, "http://%s/" % sgtest.SERVER4, count=20) == ["200"] * 20
     assert sgtest.curl(cli, "http://[%s]/" % sgtest.SERVER6, count=20) == ["200"] * 20
     after = stats(srv)
-    # 40 connections, each at least SYN, ACK, request, FIN from the client
-    assert after["passes"]["tcp"] - before["passes"]["tcp"] >= 40 * 4
+
+    def delta(group, key):
+        return after[group][key] - before[group][key]
+
+    if cookies == "always":
+        # every SYN answered in XDP, every handshake completed through TC
+        assert delta("answers", "synack") == 40
+        assert delta("passes", "cookie_ack") == 40
+        assert after["counters"]["handshakes"]["packets"] - \
+            before["counters"]["handshakes"]["packets"] == 40
+        assert delta("passes", "syn") == 0
+    else:
+        assert delta("passes", "syn") == 40
+        assert after["answered"] == 0
+    # the rest of each connection: at least request and FIN from the client
+    assert delta("passes", "tcp") >= 40 * 2
+    assert after["dropped"] == before["dropped"] == 0
+    assert after["packets"] == after["passed"] + after["answered"] + after["dropped"]
     listen = srv.exec(["nstat", "-az", "TcpPassiveOpens"]).stdout.split()
     assert int(listen[listen.index("TcpPassiveOpens") + 1]) == 40
-    assert after["dropped"] == before["dropped"] == 0
-    assert after["packets"] == after["passed"] + after["dropped"]
-    assert after["counters"]["tcp"]["bytes"] > after["passes"]["tcp"] * 54
 
 
 def test_invalid_flags_dropped_and_counted(web):

@@ -51,7 +51,7 @@ void pkt_default_spec(struct pkt_spec *s, int family)
 	s->l4 = 6;
 	s->sport = 40000;
 	s->dport = 80;
-	s->flags = 0x02;	/* SYN */
+	s->flags = 0x10;	/* ACK */
 	s->seq = 0x11223344;
 }
 

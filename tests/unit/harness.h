@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Shared fixture of the unit tests: the loaded skeleton and the helpers
+ * that run one frame through synguard_xdp and check the counters. */
+#ifndef SG_TEST_HARNESS_H
+#define SG_TEST_HARNESS_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "common.h"
+#include "stats_read.h"
+#include "pkt.h"
+#include "synguard.skel.h"
+
+#define XDP_DROP_RC 1
+#define XDP_PASS_RC 2
+#define XDP_TX_RC 3
+
+extern struct synguard_bpf *skel;
+
+int harness_init(void);
+void harness_fini(void);
+void set_config(__u32 event_rate);
+void set_config_full(const struct sg_config *cfg);
+void reset_event_limit(void);
+__u32 run(const struct pkt *p, __u32 repeat);
+__u32 run_out(const struct pkt *p, uint8_t *out, __u32 *out_len);
+void snapshot(struct sg_snapshot *s);
+void expect(const struct pkt *p, __u32 stat);
+void build(const struct pkt_spec *s, struct pkt *p);
+void tcp4(struct pkt *p, uint16_t dport, uint8_t flags);
+void tcp6(struct pkt *p, uint16_t dport, uint8_t flags);
+
+int run_xdp_tests(void);
+int run_cookie_tests(void);
+
+#endif

@@ -1,0 +1,15 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Unit test runner: loads the BPF object once, runs every group. */
+#include "harness.h"
+
+int main(void)
+{
+	int failed;
+
+	if (harness_init())
+		return 1;
+	failed = run_xdp_tests();
+	failed += run_cookie_tests();
+	harness_fini();
+	return failed ? 1 : 0;
+}
