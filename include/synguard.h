@@ -30,6 +30,7 @@
 	X(PASS_SYN, syn)						\
 	X(PASS_COOKIE_ACK, cookie_ack)					\
 	X(PASS_KERNEL_COOKIE_ACK, kernel_cookie_ack)			\
+	X(PASS_SYNACK_FALLBACK, synack_fallback)			\
 	X(PASS_FRAGMENT, fragment)					\
 	X(PASS_VLAN_DEPTH, vlan_depth)
 
@@ -60,8 +61,7 @@
 	X(DROP_FLAGS_PSH_NO_ACK, flags_psh_no_ack)			\
 	X(DROP_FLAGS_URG_NO_ACK, flags_urg_no_ack)			\
 	X(DROP_COOKIE_BAD, cookie_bad)					\
-	X(DROP_COOKIE_EXPIRED, cookie_expired)				\
-	X(DROP_SYNACK_FAILED, synack_failed)
+	X(DROP_COOKIE_EXPIRED, cookie_expired)
 
 #define SG_STATS_INFO(X)						\
 	X(INFO_HANDSHAKES, handshakes)					\

@@ -3,12 +3,13 @@
  * Answering a SYN in place: the frame becomes the SYN-ACK (addresses and
  * ports swapped, synguard's cookie as ISN) and goes back out with XDP_TX.
  *
- * The SYN-ACK always has a 20-byte IPv4 (40-byte IPv6) header and a 40-byte
- * TCP header whose options have a fixed layout, NOPs standing in for what
- * the client did not offer:
- *   MSS(4) | SACK-permitted(2) or NOP NOP | Timestamps(10) or 10 NOPs |
- *   NOP | Window scale(3) or NOP NOP NOP
- * so the checksum always covers a constant length.
+ * The SYN-ACK has a 20-byte IPv4 (40-byte IPv6) header and options laid out
+ * as Linux lays them out, offering only what the client offered:
+ *   MSS | SACK-permitted+Timestamps, NOP NOP Timestamps or NOP NOP
+ *   SACK-permitted | NOP Window-scale
+ * so it is never longer than a SYN that carried an MSS option: a frame
+ * that cannot grow (no tailroom) still fits. When it cannot be rewritten,
+ * the SYN goes to the kernel instead, which answers it itself.
  */
 #ifndef SG_BPF_SYNACK_H
 #define SG_BPF_SYNACK_H
@@ -21,22 +22,26 @@
 
 #define SG_TCP_ECE	0x40
 #define SG_TCP_CWR	0x80
-#define SG_SYNACK_TCP_LEN	40
+#define SG_SYNACK_TCP_MAX	40
 
-/* The 20 option bytes of a SYN-ACK. */
-static sg_always_inline void sg_synack_opts(__u8 *o, __u16 mss, const struct sg_tcp_opts *c,
-					    __u32 tsval, __u8 rcv_wscale)
+/* Writes the SYN-ACK's options at @o; returns their length (4-20). */
+static sg_always_inline __u32 sg_synack_opts(__u8 *o, __u16 mss, const struct sg_tcp_opts *c,
+					     __u32 tsval, __u8 rcv_wscale)
 {
-	__builtin_memset(o, SG_TCPOPT_NOP, 20);
+	__u32 n = 4;
+
 	o[0] = SG_TCPOPT_MSS;
 	o[1] = 4;
 	o[2] = mss >> 8;
 	o[3] = mss;
-	if (c->sack_ok) {
-		o[4] = SG_TCPOPT_SACK_PERM;
-		o[5] = 2;
-	}
 	if (c->ts_ok) {
+		if (c->sack_ok) {
+			o[4] = SG_TCPOPT_SACK_PERM;
+			o[5] = 2;
+		} else {
+			o[4] = SG_TCPOPT_NOP;
+			o[5] = SG_TCPOPT_NOP;
+		}
 		o[6] = SG_TCPOPT_TIMESTAMP;
 		o[7] = 10;
 		o[8] = tsval >> 24;
@@ -47,18 +52,28 @@ static sg_always_inline void sg_synack_opts(__u8 *o, __u16 mss, const struct sg_
 		o[13] = c->tsval >> 16;
 		o[14] = c->tsval >> 8;
 		o[15] = c->tsval;
+		n = 16;
+	} else if (c->sack_ok) {
+		o[4] = SG_TCPOPT_NOP;
+		o[5] = SG_TCPOPT_NOP;
+		o[6] = SG_TCPOPT_SACK_PERM;
+		o[7] = 2;
+		n = 8;
 	}
 	if (c->wscale != SG_COOKIE_WSCALE_NONE) {
-		o[17] = SG_TCPOPT_WSCALE;
-		o[18] = 3;
-		o[19] = rcv_wscale;
+		o[n & 31] = SG_TCPOPT_NOP;
+		o[(n + 1) & 31] = SG_TCPOPT_WSCALE;
+		o[(n + 2) & 31] = 3;
+		o[(n + 3) & 31] = rcv_wscale;
+		n += 4;
 	}
+	return n;
 }
 
 /*
- * Turns the SYN in @pkt into a SYN-ACK. Returns SG_STAT_TX_SYNACK, or the
- * drop counter when the frame could not be rewritten. @pkt's pointers are
- * invalid afterwards.
+ * Turns the SYN in @pkt into a SYN-ACK. Returns SG_STAT_TX_SYNACK, or
+ * SG_STAT_PASS_SYNACK_FALLBACK with the frame untouched. @pkt's pointers
+ * are invalid afterwards.
  */
 static sg_always_inline __u32 sg_synack(struct xdp_md *ctx, struct sg_pkt *pkt,
 					const struct sg_config *cfg)
@@ -66,11 +81,12 @@ static sg_always_inline __u32 sg_synack(struct xdp_md *ctx, struct sg_pkt *pkt,
 	struct tcphdr *tcp = pkt->tcp;
 	struct sg_tcp_opts c;
 	struct sg_flow f;
-	__u8 mac[12], opts[20], tcp_flags;
-	__u32 client_isn, data, cookie, l3_off, new_len, tsval;
-	__u16 mss;
+	__u8 mac[12], th[SG_SYNACK_TCP_MAX] = {}, tcp_flags;
+	__u32 client_isn, data, cookie, l3_off, ip_len, tcp_len, tsval;
+	__u64 sum;
+	__u16 mss, csum;
 	bool ecn, ok;
-	void *end;
+	void *data_ptr, *end;
 
 	sg_tcp_opts_read(ctx, pkt->l4_off, &c);
 	sg_flow_from_pkt(pkt, &f);
@@ -83,43 +99,59 @@ static sg_always_inline __u32 sg_synack(struct xdp_md *ctx, struct sg_pkt *pkt,
 	       (__u32)c.wscale << 2 | (c.sack_ok ? 2 : 0) | (ecn ? 1 : 0);
 	cookie = sg_cookie_make(&f, client_isn, data, cfg->key_shift, &ok);
 	if (!ok)
-		return SG_STAT_DROP_SYNACK_FAILED;
+		return SG_STAT_PASS_SYNACK_FALLBACK;
 	mss = f.family == 4 ? cfg->mss4 : cfg->mss6;
 	tsval = bpf_ktime_get_ns() / 1000000;	/* the kernel's ms clock */
-	sg_synack_opts(opts, mss, &c, tsval, cfg->rcv_wscale);
-	if (pkt->data + 12 > pkt->data_end)
-		return SG_STAT_DROP_SYNACK_FAILED;
-	__builtin_memcpy(mac, pkt->data, 12);
 
+	/* The TCP header, built and checksummed on the stack. */
+	*(__be16 *)&th[0] = f.dport;
+	*(__be16 *)&th[2] = f.sport;
+	*(__be32 *)&th[4] = bpf_htonl(cookie);
+	*(__be32 *)&th[8] = bpf_htonl(client_isn + 1);
+	tcp_len = 20 + sg_synack_opts(&th[20], mss, &c, tsval, cfg->rcv_wscale);
+	if (tcp_len > SG_SYNACK_TCP_MAX)
+		return SG_STAT_PASS_SYNACK_FALLBACK;
+	th[12] = (tcp_len / 4) << 4;
+	th[13] = SG_TCP_SYN | SG_TCP_ACK | (ecn ? SG_TCP_ECE : 0);
+	*(__be16 *)&th[14] = bpf_htons(cfg->window);
+	if (f.family == 4)
+		sum = sg_pseudo4(f.daddr[0], f.saddr[0], tcp_len);
+	else
+		sum = sg_pseudo6(f.daddr, f.saddr, tcp_len);
+	csum = sg_csum_fold(sum + (__u32)bpf_csum_diff(NULL, 0, (void *)th, tcp_len, 0));
+	*(__u16 *)&th[16] = csum;
+
+	if (pkt->data + 12 > pkt->data_end)
+		return SG_STAT_PASS_SYNACK_FALLBACK;
+	__builtin_memcpy(mac, pkt->data, 12);
 	l3_off = 14 + 4 * (pkt->vlan_depth & 3);
 	if (l3_off > 14 + 4 * SG_MAX_VLAN_DEPTH)
-		return SG_STAT_DROP_SYNACK_FAILED;
-	new_len = l3_off + (f.family == 4 ? 20 : 40) + SG_SYNACK_TCP_LEN;
-	ok = !bpf_xdp_adjust_tail(ctx, (int)new_len - (int)pkt->len);
+		return SG_STAT_PASS_SYNACK_FALLBACK;
+	ip_len = f.family == 4 ? 20 : 40;
+	ok = !bpf_xdp_adjust_tail(ctx, (int)(l3_off + ip_len + tcp_len) - (int)pkt->len);
 	/* the resize invalidated every pointer into the old frame */
 	pkt->ip4 = NULL;
 	pkt->ip6 = NULL;
 	pkt->tcp = NULL;
 	if (!ok)
-		return SG_STAT_DROP_SYNACK_FAILED;
+		return SG_STAT_PASS_SYNACK_FALLBACK;	/* frame unchanged */
 
-	pkt->data = (void *)(long)ctx->data;
+	data_ptr = (void *)(long)ctx->data;
 	end = (void *)(long)ctx->data_end;
-	if (pkt->data + 12 > end)
-		return SG_STAT_DROP_SYNACK_FAILED;
-	__builtin_memcpy(pkt->data, mac + 6, 6);	/* to the client's MAC */
-	__builtin_memcpy(pkt->data + 6, mac, 6);
+	if (data_ptr + 12 > end)
+		return SG_STAT_PASS_SYNACK_FALLBACK;
+	__builtin_memcpy(data_ptr, mac + 6, 6);	/* to the client's MAC */
+	__builtin_memcpy(data_ptr + 6, mac, 6);
 
 	if (f.family == 4) {
-		struct iphdr *ip = pkt->data + l3_off;
+		struct iphdr *ip = data_ptr + l3_off;
 
-		tcp = (void *)(ip + 1);
-		if ((void *)tcp + SG_SYNACK_TCP_LEN > end)
-			return SG_STAT_DROP_SYNACK_FAILED;
+		if ((void *)(ip + 1) > end)
+			return SG_STAT_PASS_SYNACK_FALLBACK;
 		ip->version = 4;
 		ip->ihl = 5;
 		ip->tos = 0;
-		ip->tot_len = bpf_htons(20 + SG_SYNACK_TCP_LEN);
+		ip->tot_len = bpf_htons(20 + tcp_len);
 		ip->id = 0;
 		ip->frag_off = bpf_htons(0x4000);	/* DF */
 		ip->ttl = cfg->ttl;
@@ -129,38 +161,19 @@ static sg_always_inline __u32 sg_synack(struct xdp_md *ctx, struct sg_pkt *pkt,
 		ip->daddr = f.saddr[0];
 		ip->check = sg_csum_fold(bpf_csum_diff(NULL, 0, (void *)ip, 20, 0));
 	} else {
-		struct ipv6hdr *ip6 = pkt->data + l3_off;
+		struct ipv6hdr *ip6 = data_ptr + l3_off;
 
-		tcp = (void *)(ip6 + 1);
-		if ((void *)tcp + SG_SYNACK_TCP_LEN > end)
-			return SG_STAT_DROP_SYNACK_FAILED;
+		if ((void *)(ip6 + 1) > end)
+			return SG_STAT_PASS_SYNACK_FALLBACK;
 		*(__be32 *)ip6 = bpf_htonl(0x60000000);
-		ip6->payload_len = bpf_htons(SG_SYNACK_TCP_LEN);
+		ip6->payload_len = bpf_htons(tcp_len);
 		ip6->nexthdr = SG_IPPROTO_TCP;
 		ip6->hop_limit = cfg->ttl;
 		__builtin_memcpy(&ip6->saddr, f.daddr, 16);
 		__builtin_memcpy(&ip6->daddr, f.saddr, 16);
 	}
-
-	tcp->source = f.dport;
-	tcp->dest = f.sport;
-	tcp->seq = bpf_htonl(cookie);
-	tcp->ack_seq = bpf_htonl(client_isn + 1);
-	((__u8 *)tcp)[12] = (SG_SYNACK_TCP_LEN / 4) << 4;
-	((__u8 *)tcp)[13] = SG_TCP_SYN | SG_TCP_ACK | (ecn ? SG_TCP_ECE : 0);
-	tcp->window = bpf_htons(cfg->window);
-	tcp->check = 0;
-	tcp->urg_ptr = 0;
-	__builtin_memcpy((void *)(tcp + 1), opts, 20);
-
-	if (f.family == 4)
-		tcp->check = sg_csum_fold(sg_pseudo4(f.daddr[0], f.saddr[0], SG_SYNACK_TCP_LEN) +
-					  (__u32)bpf_csum_diff(NULL, 0, (void *)tcp,
-							       SG_SYNACK_TCP_LEN, 0));
-	else
-		tcp->check = sg_csum_fold(sg_pseudo6(f.daddr, f.saddr, SG_SYNACK_TCP_LEN) +
-					  (__u32)bpf_csum_diff(NULL, 0, (void *)tcp,
-							       SG_SYNACK_TCP_LEN, 0));
+	if (bpf_xdp_store_bytes(ctx, l3_off + ip_len, th, tcp_len))
+		return SG_STAT_PASS_SYNACK_FALLBACK;	/* cannot happen: sized above */
 	return SG_STAT_TX_SYNACK;
 }
 

@@ -19,6 +19,7 @@ REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 SYNGUARD = os.path.join(REPO, "build", "synguard")
 XDP_PASS_OBJ = os.path.join(REPO, "build", "tests", "xdp_pass.bpf.o")
 SCAPY_PY = "/usr/bin/python3"  # Debian's interpreter, where scapy lives
+SEND_PACKETS = os.path.join(os.path.dirname(__file__), "send_packets.py")
 BPFFS = "/sys/fs/bpf"
 
 SERVER4, CLIENT4 = "192.0.2.1", "192.0.2.2"
@@ -200,8 +201,12 @@ def curl(ns, url, count=1, extra=()):
 def send_packets(ns, iface, spec, timeout=60):
     """Sends raw packets with scapy from namespace ns. spec: list of dicts
     {family, dst, dport, flags, count, sport} (see send_packets.py)."""
-    script = os.path.join(os.path.dirname(__file__), "send_packets.py")
-    ns.exec([SCAPY_PY, script, iface, json.dumps(spec)], timeout=timeout)
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+        json.dump(spec, f)
+    try:
+        ns.exec([SCAPY_PY, SEND_PACKETS, iface, "@" + f.name], timeout=timeout)
+    finally:
+        os.unlink(f.name)
 
 
 def xdp_prog_ids(ns, ifname):
