@@ -107,13 +107,17 @@ def test_many_sequential_and_concurrent(web):
         codes = sum(ex.map(batch, urls), [])
     assert codes == ["200"] * 200
     after = nstat(srv, "TcpOutRsts", "TcpPassiveOpens")
-    assert after["TcpPassiveOpens"] - before["TcpPassiveOpens"] == 400
+    # The handshake ACK and the request can reach the listener on two CPUs
+    # at once, both with a valid cookie: the kernel builds two children and
+    # keeps one (as with its own cookies), counting two passive opens.
+    opens = after["TcpPassiveOpens"] - before["TcpPassiveOpens"]
+    assert 400 <= opens <= 410
     # the handshake produced no resets (connections close with FIN)
     assert after["TcpOutRsts"] == before["TcpOutRsts"]
     s = srv.synguard_json("stats", "sg0", "--json", "--interval", "0")
     # a SYN-ACK lost in veth's ring comes back as a retransmitted SYN
     assert s["answers"]["synack"] >= 400
-    assert s["counters"]["handshakes"]["packets"] == 400
+    assert 400 <= s["counters"]["handshakes"]["packets"] <= opens
     assert s["counters"]["reqsk_failed"]["packets"] == 0
     assert s["dropped"] == 0
 
