@@ -34,6 +34,13 @@ struct events_ctx {
 	__u64 lost_seen[64];
 };
 
+/* Each ring buffer belongs to one attachment: its events are that
+ * interface's, whatever ifindex they carry (key rotations carry none). */
+struct events_ring {
+	struct events_ctx *ctx;
+	const char *ifname;
+};
+
 static void events_ts(__u64 ts_ns, char *buf, size_t len)
 {
 	struct timespec real, mono;
@@ -88,17 +95,10 @@ static void events_emit(struct events_ctx *ctx, json_t *o, const char *line)
 		sg_stop = 1;
 }
 
-static const char *events_ifname(struct events_ctx *ctx, __u32 ifindex)
-{
-	for (int i = 0; i < ctx->n; i++)
-		if (ctx->list[i].info.ifindex == ifindex)
-			return ctx->list[i].ifname;
-	return "?";
-}
-
 static int events_handle(void *data, void *raw, size_t size)
 {
-	struct events_ctx *ctx = data;
+	struct events_ring *ring = data;
+	struct events_ctx *ctx = ring->ctx;
 	const struct sg_event *e = raw;
 	char ts[48], src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN], flags[9], line[512];
 	const char *ifname;
@@ -106,7 +106,7 @@ static int events_handle(void *data, void *raw, size_t size)
 
 	if (size < sizeof(*e) || sg_stop)
 		return 0;
-	ifname = events_ifname(ctx, e->ifindex);
+	ifname = ring->ifname;
 	events_ts(e->ts_ns, ts, sizeof(ts));
 	events_addr(e, e->saddr, src, sizeof(src));
 	events_addr(e, e->daddr, dst, sizeof(dst));
@@ -123,7 +123,14 @@ static int events_handle(void *data, void *raw, size_t size)
 	json_object_set_new(o, "dport", json_integer(e->dport));
 	json_object_set_new(o, "tcp_flags", json_string(flags));
 	json_object_set_new(o, "suppressed", json_integer(e->suppressed));
-	if (e->family == 6)
+	if (e->kind == SG_EV_KEY_ROTATION) {
+		json_object_clear(o);
+		json_object_set_new(o, "ts", json_string(ts));
+		json_object_set_new(o, "interface", json_string(ifname));
+		json_object_set_new(o, "kind", json_string("key_rotation"));
+		json_object_set_new(o, "epoch", json_integer(e->reason));
+		snprintf(line, sizeof(line), "%s %s key_rotation epoch=%u", ts, ifname, e->reason);
+	} else if (e->family == 6)
 		snprintf(line, sizeof(line), "%s %s %s %s [%s]:%u -> [%s]:%u flags=%s suppressed=%u",
 			 ts, ifname, sg_event_kind_name(e->kind), sg_stat_name(e->reason),
 			 src, e->sport, dst, e->dport, *flags ? flags : "-", e->suppressed);
@@ -173,6 +180,7 @@ int cmd_events(int argc, char **argv)
 		{}
 	};
 	struct events_ctx ctx = { .remaining = -1 };
+	struct events_ring *rings = NULL;
 	struct ring_buffer *rb = NULL;
 	struct sg_snapshot s;
 	char *end;
@@ -225,14 +233,21 @@ int cmd_events(int argc, char **argv)
 			return err;
 		}
 	}
+	rings = calloc(ctx.n ? ctx.n : 1, sizeof(*rings));
+	if (!rings) {
+		err = -ENOMEM;
+		goto out;
+	}
 	for (int i = 0; i < ctx.n; i++) {
 		if (ctx.list[i].events_fd < 0)
 			continue;
+		rings[i].ctx = &ctx;
+		rings[i].ifname = ctx.list[i].ifname;
 		if (!rb) {
-			rb = ring_buffer__new(ctx.list[i].events_fd, events_handle, &ctx, NULL);
+			rb = ring_buffer__new(ctx.list[i].events_fd, events_handle, &rings[i], NULL);
 			err = rb ? 0 : -errno;
 		} else {
-			err = ring_buffer__add(rb, ctx.list[i].events_fd, events_handle, &ctx);
+			err = ring_buffer__add(rb, ctx.list[i].events_fd, events_handle, &rings[i]);
 		}
 		if (err) {
 			sg_err("cannot open the event ring buffer of %s: %s",
@@ -263,6 +278,7 @@ int cmd_events(int argc, char **argv)
 	}
 out:
 	ring_buffer__free(rb);
+	free(rings);
 	sg_attachment_list_free(ctx.list, ctx.n);
 	return err;
 }

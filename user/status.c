@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "attachment.h"
+#include "cookies.h"
 #include "kernel_probe.h"
 #include "pins.h"
 
@@ -46,6 +47,16 @@ static char *status_ports(const struct sg_attachment *a)
 	return s ? s : strdup("");
 }
 
+static __u32 status_cookie_mode(const struct sg_attachment *a)
+{
+	struct sg_config cfg = {};
+	__u32 zero = 0;
+
+	if (a->config_fd < 0 || bpf_map_lookup_elem(a->config_fd, &zero, &cfg))
+		return SG_COOKIES_OFF;
+	return cfg.cookie_mode;
+}
+
 static const char *status_state(const struct sg_attachment *a)
 {
 	if (a->prog_fd < 0)
@@ -67,6 +78,8 @@ static json_t *status_attachment_json(const struct sg_attachment *a)
 			    json_string(sg_attach_kind_name(a->info.attach_kind)));
 	json_object_set_new(o, "xdp_prog_id", json_integer(a->info.xdp_prog_id));
 	json_object_set_new(o, "ports", json_string(ports));
+	json_object_set_new(o, "cookies", json_string(sg_cookie_mode_name(status_cookie_mode(a))));
+	json_object_set_new(o, "tc_link_id", json_integer(a->info.tc_link_id));
 	json_object_set_new(o, "attached_at", json_string(when));
 	json_object_set_new(o, "pin_dir", json_string(a->dir));
 	free(ports);
@@ -107,11 +120,14 @@ static void status_human(const struct sg_features *f, const char *ns_dir,
 		char when[32], *ports = status_ports(a);
 
 		sg_iso_time(a->info.attached_at, when, sizeof(when));
-		printf("%s (ifindex %u): %s, %s mode, %s, prog id %u, ports %s, since %s\n",
+		printf("%s (ifindex %u): %s, %s mode, %s, prog id %u, ports %s, cookies %s",
 		       a->ifname, a->info.ifindex, status_state(a),
 		       sg_xdp_mode_name(a->info.xdp_mode),
 		       sg_attach_kind_name(a->info.attach_kind), a->info.xdp_prog_id,
-		       *ports ? ports : "-", when);
+		       *ports ? ports : "-", sg_cookie_mode_name(status_cookie_mode(a)));
+		if (a->info.tc_link_id)
+			printf(" (tc link %u)", a->info.tc_link_id);
+		printf(", since %s\n", when);
 		free(ports);
 	}
 }

@@ -39,8 +39,11 @@ def test_attach_status_detach(topo):
     assert a["xdp_mode"] == "native"
     assert a["attach_mode"] in ("single-program", "libxdp-dispatcher")
     assert a["ports"] == "80,443,8000-8100"
+    assert a["cookies"] == "auto"          # the default
     assert a["xdp_prog_id"] in sgtest.xdp_prog_ids(srv, "sg0") or \
         a["attach_mode"] == "libxdp-dispatcher"
+    links = run(["bpftool", "-j", "link", "show"]).stdout
+    assert a["tc_link_id"] > 0 and '"id":%d,' % a["tc_link_id"] in links.replace(" ", "")
     # status IFACE gives the same single attachment; human output too
     assert srv.synguard_json("status", "sg0", "--json")["attachments"] == [a]
     human = srv.synguard("status").stdout
@@ -50,6 +53,16 @@ def test_attach_status_detach(topo):
     assert "detached from sg0" in r.stdout
     assert_clean(srv, "sg0")
     assert srv.synguard_json("status", "--json")["attachments"] == []
+    links = run(["bpftool", "-j", "link", "show"]).stdout
+    assert '"id":%d,' % a["tc_link_id"] not in links.replace(" ", "")
+
+
+def test_cookies_off_has_no_tc_program(topo):
+    srv = topo.server
+    srv.synguard("attach", "sg0", "--ports", "80", "--cookies", "off")
+    (a,) = srv.synguard_json("status", "--json")["attachments"]
+    assert a["cookies"] == "off" and a["tc_link_id"] == 0
+    srv.synguard("detach", "sg0")
 
 
 def test_skb_mode(topo):
