@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # synguard demo, self-contained in two network namespaces: a real nginx
-# behind synguard, a client fetching pages, a bounded flood of invalid TCP
-# packets from spoofed addresses of the demo's own subnet, live stats, a
-# summary, and cleanup (also on Ctrl-C or failure).
+# behind synguard (SYN cookies answered in XDP), a client fetching pages, a
+# bounded flood of spoofed SYNs and invalid TCP packets from addresses of
+# the demo's own subnet, live stats, a summary, and cleanup (also on Ctrl-C
+# or failure).
 #
 #   sudo make demo                 about 30 seconds
 #   sudo DURATION=60 make demo     longer; DURATION=0 runs until Ctrl-C
@@ -27,7 +28,7 @@ in_cli() { nsenter --net=/run/netns/$CLI "$@"; }
 cleanup() {
 	trap - EXIT INT TERM
 	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
-	[ -f "$TMP/nginx.pid" ] && kill "$(cat "$TMP/nginx.pid")" 2>/dev/null
+	kill "$(cat "$TMP/nginx.pid" 2>/dev/null)" 2>/dev/null
 	wait 2>/dev/null
 	[ -e /run/netns/$SRV ] && in_srv "$SG" detach sg0 >/dev/null 2>&1
 	ip netns del $SRV 2>/dev/null
@@ -54,6 +55,9 @@ for ns in $SRV:sg0:1 $CLI:sg1:2; do
 	ip -n "$n" addr add 2001:db8::$host/64 dev "$dev" nodad
 	ip -n "$n" link set "$dev" up
 done
+# veth delivers XDP_TX frames (the SYN-ACKs) only to a peer running XDP.
+ip -n $CLI link set dev sg1 xdpdrv obj "$PWD/build/tests/xdp_pass.bpf.o" sec xdp ||
+	die "cannot attach the client-side XDP program"
 
 mkdir -p "$TMP/www" && chmod 755 "$TMP"
 echo "hello from behind synguard" >"$TMP/www/index.html"
@@ -77,8 +81,8 @@ nsenter --net=/run/netns/$SRV nginx -c "$TMP/nginx.conf" -g 'daemon off;' &
 PIDS+=($!)
 for _ in $(seq 50); do in_srv ss -Htln 'sport = :80' | grep -q . && break; sleep 0.1; done
 
-say "Attaching synguard to sg0, protecting ports 80 and 443"
-in_srv "$SG" attach sg0 --ports 80,443 || die "attach failed"
+say "Attaching synguard to sg0, protecting ports 80 and 443 with SYN cookies"
+in_srv "$SG" attach sg0 --ports 80,443 --cookies always || die "attach failed"
 in_srv "$SG" status
 
 # A client fetching the page over IPv4 and IPv6, five times a second.
@@ -93,18 +97,25 @@ in_srv "$SG" status
 ) &
 PIDS+=($!)
 
-# Every 3 seconds, a burst of 400 invalid packets (SYN+FIN, NULL, Xmas,
-# ...) from spoofed addresses of the demo subnet; each burst is bounded.
+# Every 3 seconds, a burst of 1000 spoofed SYNs and 400 invalid packets
+# (SYN+FIN, NULL, Xmas, ...) from addresses of the demo subnet; each burst
+# is bounded.
 (
 	while :; do
 		spec="["
+		for i in $(seq 20); do
+			spec+="{\"family\":4,\"src\":\"192.0.2.$((100 + RANDOM % 100))\",\"dst\":\"192.0.2.1\","
+			spec+="\"dport\":80,\"sport\":$((1024 + RANDOM % 60000)),\"seq\":$RANDOM$RANDOM,"
+			spec+="\"flags\":\"S\",\"opts\":\"linux\",\"count\":50},"
+		done
 		for i in $(seq 8); do
 			flags=$(echo "SF SR FR '' F FPU P U" | tr ' ' '\n' | sed -n "${i}p" | tr -d "'")
 			spec+="{\"family\":4,\"src\":\"192.0.2.$((100 + RANDOM % 100))\",\"dst\":\"192.0.2.1\","
 			spec+="\"dport\":80,\"sport\":$((1024 + RANDOM % 60000)),\"flags\":\"$flags\",\"count\":50},"
 		done
 		spec="${spec%,}]"
-		in_cli /usr/bin/python3 "$SEND" sg1 "$spec" >/dev/null 2>&1
+		echo "$spec" >"$TMP/flood.json"
+		in_cli /usr/bin/python3 "$SEND" sg1 "@$TMP/flood.json" >/dev/null 2>&1
 		sleep 3
 	done
 ) &
@@ -132,12 +143,16 @@ say "Summary"
 in_srv "$SG" stats sg0 --json --interval 0 | /usr/bin/python3 -c '
 import json, sys
 s = json.load(sys.stdin)
-print("packets seen %d: passed %d, dropped %d" % (s["packets"], s["passed"], s["dropped"]))
+print("packets seen %d: passed %d, answered in XDP %d, dropped %d"
+      % (s["packets"], s["passed"], s["answered"], s["dropped"]))
+print("  SYN-ACKs with synguard cookies  %d" % s["answers"]["synack"])
+print("  handshakes completed natively   %d" % s["counters"]["handshakes"]["packets"])
 for k, v in sorted(s["drops"].items(), key=lambda kv: -kv[1]):
     if v:
         print("  dropped %-20s %d" % (k, v))
 '
 echo "legitimate requests: $ok succeeded, $bad failed"
+echo "half-open connections on the server: $(in_srv ss -Htan state syn-recv | wc -l)"
 echo "sampled events: $(wc -l <"$TMP/events.log"); the last three:"
 tail -n 3 "$TMP/events.log" | sed 's/^/  /'
 [ "$bad" -eq 0 ] && [ "$ok" -gt 0 ]
