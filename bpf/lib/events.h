@@ -55,6 +55,28 @@ static sg_always_inline void sg_event_fill_pkt(struct sg_event *e,
 	}
 }
 
+/* A zeroed, stamped record, or NULL (counted as lost) if the ring is full. */
+static sg_always_inline struct sg_event *sg_event_reserve(__u32 kind, __u32 reason)
+{
+	struct sg_event *e = bpf_ringbuf_reserve(&events_map, sizeof(*e), 0);
+
+	if (!e) {
+		sg_count(SG_STAT_INFO_EVENTS_LOST, 0);
+		return NULL;
+	}
+	__builtin_memset(e, 0, sizeof(*e));
+	e->ts_ns = bpf_ktime_get_ns();
+	e->kind = kind;
+	e->reason = reason;
+	return e;
+}
+
+static sg_always_inline void sg_event_submit(struct sg_event *e)
+{
+	bpf_ringbuf_submit(e, 0);
+	sg_count(SG_STAT_INFO_EVENTS_SENT, 0);
+}
+
 static sg_always_inline void sg_event_drop(struct xdp_md *ctx,
 					   const struct sg_pkt *pkt, __u32 reason)
 {
@@ -68,20 +90,13 @@ static sg_always_inline void sg_event_drop(struct xdp_md *ctx,
 	if (!sg_event_allowed(lim, cfg->event_rate, &suppressed))
 		return;
 
-	e = bpf_ringbuf_reserve(&events_map, sizeof(*e), 0);
-	if (!e) {
-		sg_count(SG_STAT_INFO_EVENTS_LOST, 0);
+	e = sg_event_reserve(SG_EV_DROP_SAMPLE, reason);
+	if (!e)
 		return;
-	}
-	__builtin_memset(e, 0, sizeof(*e));
-	e->ts_ns = bpf_ktime_get_ns();
-	e->kind = SG_EV_DROP_SAMPLE;
-	e->reason = reason;
 	e->ifindex = ctx->ingress_ifindex;
 	e->suppressed = suppressed;
 	sg_event_fill_pkt(e, pkt);
-	bpf_ringbuf_submit(e, 0);
-	sg_count(SG_STAT_INFO_EVENTS_SENT, 0);
+	sg_event_submit(e);
 	if (suppressed)
 		sg_count_n(SG_STAT_INFO_EVENTS_SUPPRESSED, suppressed);
 }
@@ -89,18 +104,10 @@ static sg_always_inline void sg_event_drop(struct xdp_md *ctx,
 /* Not sampled: one per key epoch at most (see cookie.h). */
 static sg_always_inline void sg_event_key_rotation(__u64 epoch)
 {
-	struct sg_event *e = bpf_ringbuf_reserve(&events_map, sizeof(*e), 0);
+	struct sg_event *e = sg_event_reserve(SG_EV_KEY_ROTATION, epoch);
 
-	if (!e) {
-		sg_count(SG_STAT_INFO_EVENTS_LOST, 0);
-		return;
-	}
-	__builtin_memset(e, 0, sizeof(*e));
-	e->ts_ns = bpf_ktime_get_ns();
-	e->kind = SG_EV_KEY_ROTATION;
-	e->reason = epoch;
-	bpf_ringbuf_submit(e, 0);
-	sg_count(SG_STAT_INFO_EVENTS_SENT, 0);
+	if (e)
+		sg_event_submit(e);
 }
 
 #endif /* SG_BPF_EVENTS_H */

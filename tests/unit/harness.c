@@ -119,22 +119,22 @@ void build(const struct pkt_spec *s, struct pkt *p)
 	assert_int_equal(pkt_build(s, p), 0);
 }
 
-void tcp4(struct pkt *p, uint16_t dport, uint8_t flags)
+static void tcp_frame(struct pkt *p, int family, uint16_t dport, uint8_t flags)
 {
 	struct pkt_spec s;
 
-	pkt_default_spec(&s, 4);
+	pkt_default_spec(&s, family);
 	s.dport = dport;
 	s.flags = flags;
 	build(&s, p);
 }
 
+void tcp4(struct pkt *p, uint16_t dport, uint8_t flags)
+{
+	tcp_frame(p, 4, dport, flags);
+}
+
 void tcp6(struct pkt *p, uint16_t dport, uint8_t flags)
 {
-	struct pkt_spec s;
-
-	pkt_default_spec(&s, 6);
-	s.dport = dport;
-	s.flags = flags;
-	build(&s, p);
+	tcp_frame(p, 6, dport, flags);
 }

@@ -444,18 +444,28 @@ static void drain(struct ring_buffer *rb)
 	assert_true(ring_buffer__consume(rb) >= 0);
 }
 
+/* A reader of the events map that starts empty, with the sampler allowing
+ * @rate events per second from a fresh window. */
+static struct ring_buffer *events_open(struct ev_sink *sink, __u32 rate)
+{
+	struct ring_buffer *rb;
+
+	rb = ring_buffer__new(bpf_map__fd(skel->maps.events_map), ev_collect, sink, NULL);
+	assert_non_null(rb);
+	drain(rb);
+	sink->n = 0;
+	set_config(rate);
+	reset_event_limit();
+	return rb;
+}
+
 static void test_event_sample(void **state)
 {
 	struct ev_sink sink = {};
 	struct ring_buffer *rb;
 	struct pkt p;
 
-	rb = ring_buffer__new(bpf_map__fd(skel->maps.events_map), ev_collect, &sink, NULL);
-	assert_non_null(rb);
-	drain(rb);
-	sink.n = 0;
-	set_config(10);
-	reset_event_limit();
+	rb = events_open(&sink, 10);
 
 	tcp6(&p, 443, S | F);
 	expect(&p, SG_STAT_DROP_FLAGS_SYN_FIN);
@@ -483,12 +493,7 @@ static void test_event_rate_limit(void **state)
 	struct ring_buffer *rb;
 	struct pkt p;
 
-	rb = ring_buffer__new(bpf_map__fd(skel->maps.events_map), ev_collect, &sink, NULL);
-	assert_non_null(rb);
-	drain(rb);
-	sink.n = 0;
-	set_config(3);
-	reset_event_limit();
+	rb = events_open(&sink, 3);
 	snapshot(&before);
 	tcp4(&p, 80, F);
 	assert_int_equal(run(&p, 10), XDP_DROP_RC);
@@ -513,11 +518,7 @@ static void test_event_ring_full_counts_lost(void **state)
 	struct pkt p;
 	const __u32 n = 8000;	/* well beyond the ring's ~3600 records */
 
-	rb = ring_buffer__new(bpf_map__fd(skel->maps.events_map), ev_collect, &sink, NULL);
-	assert_non_null(rb);
-	drain(rb);
-	set_config(1000000);
-	reset_event_limit();
+	rb = events_open(&sink, 1000000);
 	snapshot(&before);
 	tcp4(&p, 80, 0);
 	assert_int_equal(run(&p, n), XDP_DROP_RC);
