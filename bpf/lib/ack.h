@@ -35,6 +35,25 @@ static sg_always_inline struct bpf_sock *sg_lookup(void *ctx, const struct sg_pk
 	return bpf_skc_lookup_tcp(ctx, &t, sizeof(t.ipv6), BPF_F_CURRENT_NETNS, 0);
 }
 
+/*
+ * Should synguard answer this SYN? Only if it reaches the listener. When a
+ * socket already owns the 4-tuple (a TIME-WAIT the client is reusing, a
+ * handshake the kernel answered and is waiting on, an established
+ * connection) or nothing listens, the kernel decides, as it would without
+ * synguard: a cookie would be answered by an ACK only that socket sees.
+ */
+static sg_always_inline bool sg_syn_owner_is_listener(void *ctx, const struct sg_pkt *pkt)
+{
+	struct bpf_sock *sk = sg_lookup(ctx, pkt);
+	bool listener;
+
+	if (!sk)
+		return false;
+	listener = sk->state == BPF_TCP_LISTEN;
+	bpf_sk_release(sk);
+	return listener;
+}
+
 /* Did the kernel's own SYN cookies (sent while it answered SYNs itself)
  * produce this ACK? */
 static sg_always_inline bool sg_kernel_cookie_ok(struct bpf_sock *sk, const struct sg_pkt *pkt)
