@@ -231,6 +231,7 @@ def test_shared_key_gives_identical_cookies(tmp_path):
         isn = {}
         for name, t, extra in (("a", a, ["--key-file", str(key)]),
                                ("b", b, ["--key-file", str(key)])):
+            sgtest.start_nginx(t.server, t.tmp)     # synguard answers listeners only
             t.server.synguard("attach", "sg0", "--ports", "80", "--cookies", "always", *extra)
             isn[name] = _synack_isn(t.client, "sg1", sgtest.SERVER4, 40404, 123456)
         assert isn["a"] == isn["b"] != -1
