@@ -37,6 +37,35 @@ static double sg_rate(__u64 now, __u64 before, double dt)
 	return dt > 0 && now >= before ? (now - before) / dt : 0;
 }
 
+/* The SYN-cookie story in one place, derived from the counters. */
+struct cookie_summary {
+	__u64 syns, sent, validated, kernel, bad, expired, handshakes;
+};
+
+static void stats_cookies(const struct sg_snapshot *s, struct cookie_summary *c)
+{
+	c->sent = s->c[SG_STAT_TX_SYNACK].packets;
+	c->syns = c->sent + s->c[SG_STAT_PASS_SYN].packets +
+		  s->c[SG_STAT_PASS_SYNACK_FALLBACK].packets;
+	c->validated = s->c[SG_STAT_PASS_COOKIE_ACK].packets;
+	c->kernel = s->c[SG_STAT_PASS_KERNEL_COOKIE_ACK].packets;
+	c->bad = s->c[SG_STAT_DROP_COOKIE_BAD].packets;
+	c->expired = s->c[SG_STAT_DROP_COOKIE_EXPIRED].packets;
+	c->handshakes = s->c[SG_STAT_INFO_HANDSHAKES].packets;
+}
+
+static json_t *stats_cookies_json(const struct sg_snapshot *s)
+{
+	struct cookie_summary c;
+
+	stats_cookies(s, &c);
+	return json_pack("{sI sI sI sI s{sI sI} sI}", "syns", (json_int_t)c.syns,
+			 "cookies_sent", (json_int_t)c.sent, "acks_validated",
+			 (json_int_t)c.validated, "kernel_cookie_acks", (json_int_t)c.kernel,
+			 "acks_rejected", "bad", (json_int_t)c.bad, "expired",
+			 (json_int_t)c.expired, "handshakes", (json_int_t)c.handshakes);
+}
+
 static json_t *stats_json(const struct stats_view *v)
 {
 	struct sg_totals t, tp;
@@ -70,6 +99,7 @@ static json_t *stats_json(const struct stats_view *v)
 	json_object_set_new(o, "drops", drops);
 	json_object_set_new(o, "passes", passes);
 	json_object_set_new(o, "answers", answers);
+	json_object_set_new(o, "cookies", stats_cookies_json(&v->cur));
 	json_object_set_new(o, "counters", counters);
 	if (!v->have_prev)
 		return o;
@@ -123,6 +153,18 @@ static void stats_human(const struct stats_view *v)
 	stats_row("passed", &t.passed, p ? &tp.passed : NULL, dt);
 	stats_row("answered (XDP_TX)", &t.answered, p ? &tp.answered : NULL, dt);
 	stats_row("dropped", &t.dropped, p ? &tp.dropped : NULL, dt);
+	{
+		struct cookie_summary c;
+
+		stats_cookies(&v->cur, &c);
+		if (c.syns || c.validated || c.bad || c.expired)
+			printf("  cookies: %llu SYNs, %llu answered, %llu ACKs validated, "
+			       "%llu rejected (%llu bad, %llu expired), %llu handshakes\n",
+			       (unsigned long long)c.syns, (unsigned long long)c.sent,
+			       (unsigned long long)c.validated,
+			       (unsigned long long)(c.bad + c.expired), (unsigned long long)c.bad,
+			       (unsigned long long)c.expired, (unsigned long long)c.handshakes);
+	}
 	for (unsigned int i = 0; i < SG_STAT__MAX; i++) {
 		const char *s = SG_STAT_IS_PASS(i) ? "pass" : SG_STAT_IS_TX(i) ? "tx" :
 				SG_STAT_IS_DROP(i) ? "drop" : "info";

@@ -178,6 +178,10 @@ def test_syn_flood_from_spoofed_sources(web):
     # for veth's receive ring, which may drop a little of a fast burst).
     legit = s["passes"]["cookie_ack"]
     assert s["answers"]["synack"] - legit >= 0.95 * 6000
+    c = s["cookies"]
+    assert c["cookies_sent"] == s["answers"]["synack"] and c["syns"] >= c["cookies_sent"]
+    assert c["acks_validated"] == legit and c["handshakes"] >= legit
+    assert c["acks_rejected"] == {"bad": 0, "expired": 0}
     assert s["passes"]["synack_fallback"] == 0
     # spoofed SYNs left nothing in the server's socket tables
     synrecv = srv.exec(["ss", "-Htan", "state", "syn-recv"]).stdout.strip()
