@@ -35,7 +35,7 @@ TEST_BPF  := $(patsubst tests/bpf/%.bpf.c,$(BUILD)/tests/%.bpf.o,$(wildcard test
 # Keep the BPF object and skeleton: they are intermediates of build/synguard.
 .SECONDARY:
 
-all: deps $(BUILD)/synguard
+all: deps $(BUILD)/synguard $(BUILD)/synflood
 
 # Installs missing Debian packages (a no-op when all are present).
 deps:
@@ -56,6 +56,12 @@ $(BUILD)/user/%.o: user/%.c $(SKELS) | $(BUILD)
 $(BUILD)/synguard: $(USER_OBJS)
 	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
 
+# synflood, the lab attack simulator, shares a few of the CLI's helpers.
+SYNFLOOD_OBJS := $(BUILD)/user/synflood/synflood.o \
+	$(addprefix $(BUILD)/user/,cidr.o log.o signals.o stats_read.o names.o ports.o)
+$(BUILD)/synflood: $(SYNFLOOD_OBJS)
+	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
+
 # Unit tests reuse the loader's objects, minus its main().
 $(BUILD)/tests/%.o: tests/unit/%.c $(SKELS) | $(BUILD)
 	@mkdir -p $(dir $@)
@@ -71,16 +77,16 @@ $(BUILD)/unit_tests: $(UNIT_OBJS) $(filter-out $(BUILD)/user/main.o,$(USER_OBJS)
 $(BUILD):
 	@mkdir -p $(BUILD)
 
-test: test-deps $(BUILD)/synguard $(BUILD)/unit_tests $(TEST_BPF)
+test: test-deps $(BUILD)/synguard $(BUILD)/synflood $(BUILD)/unit_tests $(TEST_BPF)
 	@tests/run.sh
 
 unit: test-deps $(BUILD)/unit_tests
 	@tests/run.sh unit
 
-e2e: test-deps $(BUILD)/synguard $(TEST_BPF)
+e2e: test-deps $(BUILD)/synguard $(BUILD)/synflood $(TEST_BPF)
 	@tests/run.sh e2e
 
-demo: test-deps $(BUILD)/synguard $(TEST_BPF)
+demo: test-deps $(BUILD)/synguard $(BUILD)/synflood $(TEST_BPF)
 	@scripts/demo.sh
 
 install: $(BUILD)/synguard
@@ -97,4 +103,4 @@ vmlinux:
 clean:
 	rm -rf $(BUILD)
 
--include $(wildcard $(BUILD)/*.d $(BUILD)/user/*.d $(BUILD)/tests/*.d)
+-include $(wildcard $(BUILD)/*.d $(BUILD)/user/*.d $(BUILD)/user/synflood/*.d $(BUILD)/tests/*.d)

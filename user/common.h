@@ -15,6 +15,7 @@
 
 /* log.c */
 extern int sg_verbose;
+extern const char *sg_prog_name;
 void sg_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void sg_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void sg_setup_library_logging(void);

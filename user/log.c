@@ -13,12 +13,13 @@
 #include "common.h"
 
 int sg_verbose;
+const char *sg_prog_name = SG_NAME;	/* error prefix */
 
 void sg_err(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, SG_NAME ": ");
+	fprintf(stderr, "%s: ", sg_prog_name);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
