@@ -97,17 +97,20 @@ in_srv "$SG" status
 ) &
 PIDS+=($!)
 
-# Every 3 seconds, a burst of 1000 spoofed SYNs and 400 invalid packets
-# (SYN+FIN, NULL, Xmas, ...) from addresses of the demo subnet; each burst
-# is bounded.
+# A spoofed SYN flood from 192.0.2.128/25 for the whole demo, 50,000 packets
+# per second, from synflood (build/synflood, the lab simulator).
+FLOOD_SECS=$DURATION
+[ "$DURATION" -eq 0 ] && FLOOD_SECS=3600
+nsenter --net=/run/netns/$CLI "$PWD/build/synflood" --iface sg1 --dst 192.0.2.1 \
+	--src 192.0.2.128/25 --rate 50000 --count $((50000 * FLOOD_SECS)) \
+	--duration "$FLOOD_SECS" >"$TMP/synflood.log" 2>&1 &
+PIDS+=($!)
+
+# Every 3 seconds, a burst of 400 invalid packets (SYN+FIN, NULL, Xmas, ...)
+# from addresses of the demo subnet, built with scapy; each is bounded.
 (
 	while :; do
 		spec="["
-		for i in $(seq 20); do
-			spec+="{\"family\":4,\"src\":\"192.0.2.$((100 + RANDOM % 100))\",\"dst\":\"192.0.2.1\","
-			spec+="\"dport\":80,\"sport\":$((1024 + RANDOM % 60000)),\"seq\":$RANDOM$RANDOM,"
-			spec+="\"flags\":\"S\",\"opts\":\"linux\",\"count\":50},"
-		done
 		for i in $(seq 8); do
 			flags=$(echo "SF SR FR '' F FPU P U" | tr ' ' '\n' | sed -n "${i}p" | tr -d "'")
 			spec+="{\"family\":4,\"src\":\"192.0.2.$((100 + RANDOM % 100))\",\"dst\":\"192.0.2.1\","
@@ -153,6 +156,7 @@ for k, v in sorted(s["drops"].items(), key=lambda kv: -kv[1]):
 '
 echo "legitimate requests: $ok succeeded, $bad failed"
 echo "half-open connections on the server: $(in_srv ss -Htan state syn-recv | wc -l)"
+[ -s "$TMP/synflood.log" ] && sed 's/^/flood: /' "$TMP/synflood.log"
 echo "sampled events: $(wc -l <"$TMP/events.log"); the last three:"
 tail -n 3 "$TMP/events.log" | sed 's/^/  /'
 [ "$bad" -eq 0 ] && [ "$ok" -gt 0 ]

@@ -304,6 +304,12 @@ int main(int argc, char **argv)
 		}
 		o.repeat = batch;
 		err = bpf_prog_test_run_opts(bpf_program__fd(skel->progs.synflood_gen), &o);
+		if (err && errno == EINTR) {
+			/* Ctrl-C or SIGTERM mid-batch: a normal end; the batch
+			 * is not counted, since how much of it ran is unknown. */
+			err = 0;
+			continue;
+		}
 		if (err) {
 			sg_err("BPF_PROG_RUN with live frames failed on %s: %s", ifname,
 			       strerror(errno));
