@@ -23,6 +23,8 @@ def topo():
         yield t
     finally:
         t.close()
+    leaked = [ns.name for ns in t.namespaces if getattr(ns, "leaked_pins", False)]
+    assert not leaked, "synguard pins outlived detach in %s" % leaked
 
 
 @pytest.fixture

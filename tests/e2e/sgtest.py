@@ -97,7 +97,16 @@ class Namespace:
                     run(self.cmd([SYNGUARD, "detach", a["interface"]]), check=False)
             except (ValueError, KeyError):
                 pass
+        # Whatever the CLI could not remove goes now: once the namespace is
+        # gone, nothing can reach these pins any more.
+        leftover = os.path.isdir(self.pin_dir())
+        if leftover:
+            shutil.rmtree(self.pin_dir(), ignore_errors=True)
+            root = os.path.dirname(self.pin_dir())
+            if os.path.isdir(root) and not os.listdir(root):
+                os.rmdir(root)
         run(["ip", "netns", "del", self.name], check=False)
+        self.leaked_pins = leftover
 
 
 class Topology:

@@ -174,12 +174,12 @@ def test_syn_flood_from_spoofed_sources(web):
     assert flood.wait(120) == 0
     assert codes and codes == ["200"] * len(codes)
     s = srv.synguard_json("stats", "sg0", "--json", "--interval", "0")
-    # Every SYN was answered in XDP, none left to the kernel (the margin is
-    # for veth's receive ring, which may drop a little of a fast burst).
+    # Every SYN that reached synguard was answered in XDP, none left to the
+    # kernel; veth's receive ring may drop a little of a burst before XDP.
     legit = s["passes"]["cookie_ack"]
-    assert s["answers"]["synack"] - legit >= 0.95 * 6000
     c = s["cookies"]
-    assert c["cookies_sent"] == s["answers"]["synack"] and c["syns"] >= c["cookies_sent"]
+    assert c["cookies_sent"] == c["syns"] == s["answers"]["synack"]
+    assert c["syns"] - legit >= 0.9 * 6000
     assert c["acks_validated"] == legit and c["handshakes"] >= legit
     assert c["acks_rejected"] == {"bad": 0, "expired": 0}
     assert s["passes"]["synack_fallback"] == 0

@@ -49,15 +49,19 @@ def test_syn_flood_answered_and_bounded(web):
                 "--duration", "20")
     assert out["sent"] == 300000
     s = stats(srv)
-    # veth's ring may drop a little of a full-speed burst; the rest is answered
-    assert s["cookies"]["cookies_sent"] >= 0.9 * 300000
+    # Every SYN that reached synguard was answered. veth's receive ring drops
+    # part of a full-speed burst before XDP runs, more on a loaded machine,
+    # so what arrived is only bounded loosely.
+    assert s["cookies"]["cookies_sent"] == s["cookies"]["syns"]
+    assert s["cookies"]["syns"] >= 0.5 * 300000
     assert s["passes"]["syn"] == 0 and s["passes"]["synack_fallback"] == 0
     assert srv.exec(["ss", "-Htan", "state", "syn-recv"]).stdout.strip() == ""
     # IPv6, and the duration limit ending a run before its count
     out = flood(cli, "--dst", sgtest.SERVER6, "--src", "2001:db8::8000:0/97",
                 "--count", "100000000", "--duration", "0.5", "--rate", "50000")
     assert out["sent"] < 100000000 and 0.4 < out["seconds"] < 2
-    assert stats(srv)["cookies"]["cookies_sent"] >= 0.9 * (300000 + out["sent"])
+    c = stats(srv)["cookies"]
+    assert c["cookies_sent"] == c["syns"] >= s["cookies"]["syns"] + 0.5 * out["sent"]
 
 
 def test_rate_limit(web):
@@ -90,13 +94,18 @@ def test_ack_and_rst_floods(web):
     dropped in XDP; RSTs pass (out-of-state filtering is the policy's)."""
     srv, cli = web.server, web.client
     srv.synguard("attach", "sg0", "--ports", "80", "--cookies", "always")
+    before = stats(srv)
     flood(cli, "--dst", sgtest.SERVER4, "--src", "192.0.2.128/25", "--mode", "ack",
           "--count", "100000", "--duration", "20")
     s = stats(srv)
     rejected = s["cookies"]["acks_rejected"]
-    assert rejected["bad"] + rejected["expired"] >= 0.9 * 100000
+    # every ACK that arrived was rejected: none passed, none validated
+    assert s["passes"]["tcp"] == before["passes"]["tcp"]
+    assert s["dropped"] - before["dropped"] == rejected["bad"] + rejected["expired"]
+    assert rejected["bad"] + rejected["expired"] >= 0.5 * 100000
     assert s["cookies"]["acks_validated"] == 0 and s["counters"]["handshakes"]["packets"] == 0
-    before = s["passes"]["tcp"]
     flood(cli, "--dst", sgtest.SERVER4, "--src", "192.0.2.128/25", "--mode", "rst",
           "--count", "50000", "--duration", "20")
-    assert stats(srv)["passes"]["tcp"] - before >= 0.9 * 50000
+    after = stats(srv)
+    assert after["passes"]["tcp"] - s["passes"]["tcp"] >= 0.5 * 50000
+    assert after["dropped"] == s["dropped"]
