@@ -58,7 +58,7 @@ $(BUILD)/synguard: $(USER_OBJS)
 
 # synflood, the lab attack simulator, shares a few of the CLI's helpers.
 SYNFLOOD_OBJS := $(BUILD)/user/synflood/synflood.o \
-	$(addprefix $(BUILD)/user/,cidr.o log.o signals.o stats_read.o names.o ports.o)
+	$(addprefix $(BUILD)/user/,args.o cidr.o log.o signals.o stats_read.o names.o ports.o)
 $(BUILD)/synflood: $(SYNFLOOD_OBJS)
 	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
 

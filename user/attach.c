@@ -51,17 +51,12 @@ struct attach_args {
 
 static int attach_number(const char *opt, const char *arg, long min, long max, __u32 *out)
 {
-	char *end;
 	long v;
+	int err = sg_parse_number(opt, arg, min, max, &v);
 
-	errno = 0;
-	v = strtol(arg, &end, 10);
-	if (errno || *end || end == arg || v < min || v > max) {
-		sg_err("bad %s '%s' (%ld-%ld)", opt, arg, min, max);
-		return -EINVAL;
-	}
-	*out = v;
-	return 0;
+	if (!err)
+		*out = v;
+	return err;
 }
 
 static int attach_parse(int argc, char **argv, struct attach_args *a)

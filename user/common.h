@@ -21,6 +21,9 @@ void sg_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void sg_setup_library_logging(void);
 int sg_require_privileges(const char *verb);
 
+/* args.c */
+int sg_parse_number(const char *opt, const char *arg, long min, long max, long *out);
+
 /* iface.c */
 struct sg_iface {
 	int ifindex;

@@ -128,15 +128,10 @@ static int iface_mac(const char *ifname, __u8 *mac)
 
 static long parse_long(const char *opt, const char *arg, long min, long max)
 {
-	char *end;
 	long v;
 
-	errno = 0;
-	v = strtol(arg, &end, 10);
-	if (errno || *end || end == arg || v < min || v > max) {
-		sg_err("bad %s '%s' (%ld-%ld)", opt, arg, min, max);
+	if (sg_parse_number(opt, arg, min, max, &v))
 		exit(2);
-	}
 	return v;
 }
 
