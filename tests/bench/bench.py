@@ -1,0 +1,173 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""synguard's side-by-side benchmark (`sudo make bench`), first part.
+
+In namespaces it creates and removes: synflood writes floods out of the
+generator side's veth; a contender answers or drops them on the server side;
+a counting XDP program on the generator side sees what comes back. Rounds
+are interleaved (A B C ... A B C ...) and medians reported, with ratios,
+because this machine is noisy: compare only within one run.
+
+Contenders: trivial XDP_DROP, trivial swap-MAC XDP_TX reflector (the path's
+ceiling), the kernel alone (tcp_syncookies=2 behind XDP_PASS), synguard with
+cookies always, synguard with cookies off.
+Figures: SYN-ACKs per second returned; invalid-ACK drops per second.
+Not yet: netfilter SYNPROXY, CPU time per million SYNs, legitimate-client
+latency under flood, per-packet costs, plots.
+"""
+import json
+import os
+import statistics
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "e2e"))
+import sgtest  # noqa: E402
+from sgtest import run  # noqa: E402
+
+SYNFLOOD = os.path.join(sgtest.REPO, "build", "synflood")
+BENCH_OBJ = os.path.join(sgtest.REPO, "build", "tests", "xdp_bench.bpf.o")
+OUT_DIR = os.path.join(sgtest.REPO, "build", "bench")
+ROUNDS = int(os.environ.get("ROUNDS", "3"))
+SECS = float(os.environ.get("SECS", "2"))
+COUNT = 50_000_000            # the duration ends each flood
+
+
+class Bench:
+    def __init__(self):
+        self.t = sgtest.Topology()
+        self.srv, self.gen = self.t.server, self.t.client
+        self.pins = "/sys/fs/bpf/sgbench-%d" % os.getpid()
+        run(["bpftool", "prog", "loadall", BENCH_OBJ, self.pins, "pinmaps", self.pins + "-maps"])
+        # the generator side counts what comes back (and needs XDP for XDP_TX)
+        run(["ip", "-n", self.gen.name, "link", "set", "dev", "sg1", "xdpdrv", "off"])
+        self.attach(self.gen, "sg1", "bench_sink")
+        sgtest.start_nginx(self.srv, self.t.tmp)
+        # The kernel answers spoofed sources through a neighbour, as it would
+        # through its gateway, rather than resolving each address (XDP
+        # contenders swap MACs and need none).
+        self.srv.exec(["ip", "route", "add", "192.0.2.128/25", "via", sgtest.CLIENT4])
+        # ... whose MAC is fixed: the sink drops ARP with everything else
+        gen_mac = json.loads(self.gen.exec(["ip", "-j", "link", "show", "sg1"]).stdout)[0]["address"]
+        self.srv.exec(["ip", "neigh", "replace", sgtest.CLIENT4, "lladdr", gen_mac, "dev", "sg0",
+                       "nud", "permanent"])
+        # contenders that drop everything drop ARP too: name the MAC
+        self.mac = json.loads(self.srv.exec(["ip", "-j", "link", "show", "sg0"]).stdout)[0]["address"]
+
+    def attach(self, ns, dev, prog):
+        ns.exec(["bpftool", "net", "attach", "xdpdrv", "pinned",
+                 "%s/%s" % (self.pins, prog), "dev", dev, "overwrite"])
+
+    def detach(self, ns, dev):
+        ns.exec(["bpftool", "net", "detach", "xdpdrv", "dev", dev], check=False)
+
+    def seen(self, slot=1):
+        """A helper program's per-CPU counter, summed: slot 1 counts what
+        came back to the generator, slot 0 what a trivial contender saw."""
+        out = json.loads(run(["bpftool", "-j", "map", "dump", "pinned",
+                              self.pins + "-maps/seen"]).stdout)
+        return sum(v["value"] for v in out[slot]["formatted"]["values"])
+
+    def flood(self, mode):
+        r = run(self.gen.cmd([SYNFLOOD, "--iface", "sg1", "--dst", sgtest.SERVER4,
+                              "--src", "192.0.2.128/25", "--mode", mode, "--count", str(COUNT),
+                              "--duration", str(SECS), "--dst-mac", self.mac, "--json"]),
+              timeout=60)
+        return json.loads(r.stdout)
+
+    def close(self):
+        self.t.close()
+        run(["rm", "-rf", self.pins, self.pins + "-maps"], check=False)
+
+
+# Each contender: (setup, teardown, how its ACK-flood drops are counted).
+def contenders(b):
+    srv = b.srv
+
+    def sg(mode):
+        return (lambda: srv.synguard("attach", "sg0", "--ports", "80", "--cookies", mode),
+                lambda: srv.synguard("detach", "sg0"),
+                lambda: srv.synguard_json("stats", "sg0", "--json", "--interval", "0")["dropped"])
+
+    def trivial(prog):
+        return (lambda: b.attach(srv, "sg0", prog), lambda: b.detach(srv, "sg0"), None)
+
+    # ip -n: iproute2 gets a private /sys and leaves the root bpffs alone
+    def kernel_setup():
+        srv.exec(["sysctl", "-qw", "net.ipv4.tcp_syncookies=2"])
+        run(["ip", "-n", srv.name, "link", "set", "dev", "sg0", "xdpdrv", "obj",
+             sgtest.XDP_PASS_OBJ, "sec", "xdp"])
+
+    def kernel_teardown():
+        run(["ip", "-n", srv.name, "link", "set", "dev", "sg0", "xdpdrv", "off"])
+        srv.exec(["sysctl", "-qw", "net.ipv4.tcp_syncookies=1"])
+
+    return {
+        "xdp_drop": trivial("bench_drop"),
+        "reflector": trivial("bench_reflect"),
+        "kernel": (kernel_setup, kernel_teardown, None),
+        "synguard": sg("always"),
+        "synguard_off": sg("off"),
+    }
+
+
+def measure(b, name, setup, teardown, drops):
+    setup()
+    try:
+        before = b.seen()
+        f = b.flood("syn")
+        returned = b.seen() - before
+        res = {"sent_pps": f["pps"], "synack_pps": returned / f["seconds"]}
+        if name == "xdp_drop":
+            base = b.seen(0)
+            f = b.flood("ack")
+            res["ack_drop_pps"] = (b.seen(0) - base) / f["seconds"]
+        elif drops:
+            base = drops()
+            f = b.flood("ack")
+            res["ack_drop_pps"] = (drops() - base) / f["seconds"]
+        return res
+    finally:
+        teardown()
+
+
+def main():
+    if os.geteuid() != 0:
+        sys.exit("the benchmark needs root: run 'sudo make bench'")
+    b = Bench()
+    results = {}
+    try:
+        cs = contenders(b)
+        for r in range(ROUNDS):
+            for name, (setup, teardown, drops) in cs.items():
+                res = measure(b, name, setup, teardown, drops)
+                print("round %d %-13s %s" % (r + 1, name,
+                      " ".join("%s=%.0f" % kv for kv in sorted(res.items()))), flush=True)
+                for k, v in res.items():
+                    results.setdefault(name, {}).setdefault(k, []).append(v)
+    finally:
+        b.close()
+
+    med = {n: {k: statistics.median(v) for k, v in m.items()} for n, m in results.items()}
+    refl, kern = med["reflector"]["synack_pps"], med["kernel"]["synack_pps"]
+    drop = med["xdp_drop"].get("ack_drop_pps")
+    lines = ["| contender | SYN-ACKs/s | x reflector | x kernel | invalid-ACK drops/s | x XDP_DROP |",
+             "|---|---:|---:|---:|---:|---:|"]
+    for n, m in med.items():
+        a = m.get("ack_drop_pps")
+        lines.append("| %s | %.0f | %.2f | %.1f | %s | %s |" % (
+            n, m["synack_pps"], m["synack_pps"] / refl if refl else 0,
+            m["synack_pps"] / kern if kern else 0,
+            "%.0f" % a if a is not None else "-",
+            "%.2f" % (a / drop) if a is not None and drop else "-"))
+    uname = os.uname()
+    header = "Medians of %d interleaved rounds of %.0f s floods on %s %s (%d CPUs)" % (
+        ROUNDS, SECS, uname.sysname, uname.release, os.cpu_count())
+    print("\n" + header + "\n\n" + "\n".join(lines))
+    os.makedirs(OUT_DIR, exist_ok=True)
+    with open(os.path.join(OUT_DIR, "results.json"), "w") as f:
+        json.dump({"machine": header, "rounds": results, "medians": med}, f, indent=2)
+    print("\nresults: build/bench/results.json")
+
+
+if __name__ == "__main__":
+    main()
