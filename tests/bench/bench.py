@@ -10,11 +10,13 @@ because this machine is noisy: compare only within one run.
 Contenders: trivial XDP_DROP, trivial swap-MAC XDP_TX reflector (the path's
 ceiling), the kernel alone (tcp_syncookies=2 behind XDP_PASS), synguard with
 cookies always, synguard with cookies off.
-Figures: SYN-ACKs per second returned; invalid-ACK drops per second;
+Figures: SYN-ACKs per second returned; legitimate connections during that
+flood, from a separate client namespace with its own link to the server
+(success rate, p50/p99 connect latency); invalid-ACK drops per second;
 per-packet cost (BPF_PROG_TEST_RUN, large repeat count) of frames that pass
 through unchanged, next to a trivial program doing the same.
-Not yet: netfilter SYNPROXY, CPU time per million SYNs, legitimate-client
-latency under flood, the cost of SYN->SYN-ACK and of a valid cookie ACK
+Not yet: netfilter SYNPROXY, CPU time per million SYNs, latency versus flood
+rate, the cost of SYN->SYN-ACK and of a valid cookie ACK
 (they rewrite the frame, so repeats need a restoring wrapper), plots.
 """
 import json
@@ -44,6 +46,10 @@ class Bench:
         # the generator side counts what comes back (and needs XDP for XDP_TX)
         run(["ip", "-n", self.gen.name, "link", "set", "dev", "sg1", "xdpdrv", "off"])
         self.attach(self.gen, "sg1", "bench_sink")
+        # legitimate clients: their own namespace and link (TEST-NET-2)
+        self.legit = self.t.add_ns(self.srv.name.replace("-srv", "-legit"))
+        sgtest.Topology.link(self.srv, "sgl0", "198.51.100.1", "2001:db8:1::1",
+                             self.legit, "sgl1", "198.51.100.2", "2001:db8:1::2")
         sgtest.start_nginx(self.srv, self.t.tmp)
         # The kernel answers spoofed sources through a neighbour, as it would
         # through its gateway, rather than resolving each address (XDP
@@ -82,17 +88,44 @@ class Bench:
         run(["rm", "-rf", self.pins, self.pins + "-maps"], check=False)
 
 
-# Each contender: (setup, teardown, how its ACK-flood drops are counted).
+LEGIT = r"""
+import json, socket, sys, time
+until = time.monotonic() + float(sys.argv[1])
+lat, fail = [], 0
+while time.monotonic() < until:
+    t0 = time.monotonic()
+    try:
+        s = socket.create_connection(("198.51.100.1", 80), timeout=1)
+        lat.append(time.monotonic() - t0)
+        s.close()
+    except OSError:
+        fail += 1
+    time.sleep(0.005)
+lat.sort()
+pct = lambda q: lat[min(len(lat) - 1, int(q * len(lat)))] * 1000 if lat else None
+print(json.dumps({"ok": len(lat), "failed": fail, "p50_ms": pct(0.5), "p99_ms": pct(0.99)}))
+"""
+
+
+# Each contender: (setup, teardown, how its ACK-flood drops are counted,
+# whether legitimate clients can be served through it).
 def contenders(b):
     srv = b.srv
 
     def sg(mode):
-        return (lambda: srv.synguard("attach", "sg0", "--ports", "80", "--cookies", mode),
-                lambda: srv.synguard("detach", "sg0"),
-                lambda: srv.synguard_json("stats", "sg0", "--json", "--interval", "0")["dropped"])
+        def setup():
+            for dev in ("sg0", "sgl0"):
+                srv.synguard("attach", dev, "--ports", "80", "--cookies", mode)
+
+        def teardown():
+            for dev in ("sg0", "sgl0"):
+                srv.synguard("detach", dev)
+        return (setup, teardown,
+                lambda: srv.synguard_json("stats", "sg0", "--json", "--interval", "0")["dropped"],
+                True)
 
     def trivial(prog):
-        return (lambda: b.attach(srv, "sg0", prog), lambda: b.detach(srv, "sg0"), None)
+        return (lambda: b.attach(srv, "sg0", prog), lambda: b.detach(srv, "sg0"), None, False)
 
     # ip -n: iproute2 gets a private /sys and leaves the root bpffs alone
     def kernel_setup():
@@ -107,19 +140,31 @@ def contenders(b):
     return {
         "xdp_drop": trivial("bench_drop"),
         "reflector": trivial("bench_reflect"),
-        "kernel": (kernel_setup, kernel_teardown, None),
+        "kernel": (kernel_setup, kernel_teardown, None, True),
         "synguard": sg("always"),
         "synguard_off": sg("off"),
     }
 
 
-def measure(b, name, setup, teardown, drops):
+def measure(b, name, setup, teardown, drops, legit):
+    import subprocess
     setup()
     try:
         before = b.seen()
+        client = None
+        if legit:
+            client = b.legit.popen([sgtest.SCAPY_PY, "-c", LEGIT, str(SECS)],
+                                   stdout=subprocess.PIPE, text=True)
         f = b.flood("syn")
         returned = b.seen() - before
         res = {"sent_pps": f["pps"], "synack_pps": returned / f["seconds"]}
+        if client:
+            out = json.loads(client.communicate(timeout=30)[0])
+            total = out["ok"] + out["failed"]
+            res["legit_ok_pct"] = 100.0 * out["ok"] / total if total else 0.0
+            if out["p50_ms"] is not None:
+                res["legit_p50_ms"] = out["p50_ms"]
+                res["legit_p99_ms"] = out["p99_ms"]
         if name == "xdp_drop":
             base = b.seen(0)
             f = b.flood("ack")
@@ -207,8 +252,8 @@ def main():
         costs = per_packet_costs(b)
         cs = contenders(b)
         for r in range(ROUNDS):
-            for name, (setup, teardown, drops) in cs.items():
-                res = measure(b, name, setup, teardown, drops)
+            for name, (setup, teardown, drops, legit) in cs.items():
+                res = measure(b, name, setup, teardown, drops, legit)
                 print("round %d %-13s %s" % (r + 1, name,
                       " ".join("%s=%.0f" % kv for kv in sorted(res.items()))), flush=True)
                 for k, v in res.items():
@@ -219,13 +264,16 @@ def main():
     med = {n: {k: statistics.median(v) for k, v in m.items()} for n, m in results.items()}
     refl, kern = med["reflector"]["synack_pps"], med["kernel"]["synack_pps"]
     drop = med["xdp_drop"].get("ack_drop_pps")
-    lines = ["| contender | SYN-ACKs/s | x reflector | x kernel | invalid-ACK drops/s | x XDP_DROP |",
-             "|---|---:|---:|---:|---:|---:|"]
+    lines = ["| contender | SYN-ACKs/s | x reflector | x kernel | legit ok | legit p50/p99 ms "
+             "| invalid-ACK drops/s | x XDP_DROP |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|"]
     for n, m in med.items():
         a = m.get("ack_drop_pps")
-        lines.append("| %s | %.0f | %.2f | %.1f | %s | %s |" % (
+        lines.append("| %s | %.0f | %.2f | %.1f | %s | %s | %s | %s |" % (
             n, m["synack_pps"], m["synack_pps"] / refl if refl else 0,
             m["synack_pps"] / kern if kern else 0,
+            "%.1f%%" % m["legit_ok_pct"] if "legit_ok_pct" in m else "-",
+            "%.2f / %.2f" % (m["legit_p50_ms"], m["legit_p99_ms"]) if "legit_p50_ms" in m else "-",
             "%.0f" % a if a is not None else "-",
             "%.2f" % (a / drop) if a is not None and drop else "-"))
     uname = os.uname()
