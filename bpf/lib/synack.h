@@ -124,7 +124,7 @@ static sg_always_inline __u32 sg_synack(struct xdp_md *ctx, struct sg_pkt *pkt,
 	if (pkt->data + 12 > pkt->data_end)
 		return SG_STAT_PASS_SYNACK_FALLBACK;
 	__builtin_memcpy(mac, pkt->data, 12);
-	l3_off = 14 + 4 * (pkt->vlan_depth & 3);
+	l3_off = pkt->l3_off;		/* as the parser found it */
 	if (l3_off > 14 + 4 * SG_MAX_VLAN_DEPTH)
 		return SG_STAT_PASS_SYNACK_FALLBACK;
 	ip_len = f.family == 4 ? 20 : 40;

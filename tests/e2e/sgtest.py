@@ -199,8 +199,7 @@ def start_nginx(ns, tmp, port=80):
 def curl(ns, url, count=1, extra=()):
     """Fetches url count times from namespace ns, each over a new connection;
     returns the HTTP codes."""
-    args = ["curl", "-s", "-w", os.environ.get("SGT_CURL_FMT", "%{http_code}") + "\\n",
-            "--max-time", "5", "-g",
+    args = ["curl", "-s", "-w", "%{http_code}\\n", "--max-time", "5", "-g",
             "-H", "Connection: close"] + list(extra)
     for _ in range(count):
         args += ["-o", "/dev/null", url]

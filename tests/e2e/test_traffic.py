@@ -6,6 +6,8 @@ import signal
 import subprocess
 import time
 
+import pytest
+
 import sgtest
 
 INVALID = {            # scapy flag string -> drop reason
@@ -22,9 +24,6 @@ INVALID = {            # scapy flag string -> drop reason
 
 def stats(ns, *args):
     return ns.synguard_json("stats", "sg0", "--json", "--interval", "0", *args)
-
-
-import pytest
 
 
 @pytest.mark.parametrize("cookies", ["always", "off"])
