@@ -10,14 +10,12 @@
 #define SG_BPF_COOKIE_H
 
 #include "common.h"
+#include "clock.h"
 #include "maps.h"
 #include "parse.h"
 #include "siphash.h"
 #include "stats.h"
 #include "events.h"
-
-/* bpf_helper_defs.h of libbpf 1.1 predates this helper (Linux 6.1). */
-static __u64 (* const sg_ktime_get_tai_ns)(void) = (void *)BPF_FUNC_ktime_get_tai_ns;
 
 struct sg_key_cache {
 	__u64 epoch_plus1[2];	/* slot = epoch & 1; 0 = empty */
@@ -61,12 +59,6 @@ static sg_always_inline void sg_flow_from_pkt(const struct sg_pkt *pkt, struct s
 	}
 	f->sport = pkt->tcp->source;
 	f->dport = pkt->tcp->dest;
-}
-
-/* Cookie period counter: TAI seconds in 2^36 ns units. */
-static sg_always_inline __u64 sg_cookie_period(void)
-{
-	return sg_ktime_get_tai_ns() >> SG_COOKIE_PERIOD_SHIFT;
 }
 
 static sg_always_inline __u16 sg_mss_from_index(__u8 family, __u32 idx)

@@ -14,6 +14,17 @@ static sg_always_inline __u16 sg_csum_fold(__u64 sum)
 	return ~sum;
 }
 
+/* Partial sum of @n 32-bit words at @w, as bpf_csum_diff() would add them,
+ * without the cost of a helper call. */
+static sg_always_inline __u64 sg_csum_words(const __u32 *w, __u32 n)
+{
+	__u64 sum = 0;
+
+	for (__u32 i = 0; i < n; i++)
+		sum += w[i];
+	return sum;
+}
+
 /* Ones'-complement partial sum of the pseudo-header, in network order
  * words (as bpf_csum_diff sums them). */
 static sg_always_inline __u64 sg_pseudo4(__be32 saddr, __be32 daddr, __u32 len)

@@ -8,17 +8,16 @@
 #ifndef SG_BPF_EVENTS_H
 #define SG_BPF_EVENTS_H
 
+#include "clock.h"
 #include "maps.h"
 #include "parse.h"
 #include "stats.h"
-
-extern unsigned int CONFIG_HZ __kconfig __weak;
 
 static sg_always_inline bool sg_event_allowed(struct sg_event_limit *lim,
 					      __u32 rate, __u32 *suppressed)
 {
 	__u64 now = bpf_jiffies64();
-	__u64 hz = CONFIG_HZ ? CONFIG_HZ : 1000;
+	__u64 hz = sg_hz();
 
 	if (now - lim->window_start >= hz) {
 		lim->window_start = now;

@@ -15,6 +15,7 @@
 #define SG_BPF_SYNACK_H
 
 #include "common.h"
+#include "clock.h"
 #include "cookie.h"
 #include "csum.h"
 #include "parse.h"
@@ -81,11 +82,14 @@ static sg_always_inline __u32 sg_synack(struct xdp_md *ctx, struct sg_pkt *pkt,
 	struct tcphdr *tcp = pkt->tcp;
 	struct sg_tcp_opts c;
 	struct sg_flow f;
-	__u8 mac[12], th[SG_SYNACK_TCP_MAX] = {}, tcp_flags;
+	__u32 th32[SG_SYNACK_TCP_MAX / 4] = {};
+	__u8 mac[12], *th = (__u8 *)th32, tcp_flags;
+	struct iphdr iph;
 	__u32 client_isn, data, cookie, l3_off, ip_len, tcp_len, tsval;
 	__u64 sum;
 	__u16 mss, csum;
 	bool ecn, ok;
+	int delta;
 	void *data_ptr, *end;
 
 	sg_tcp_opts_read(ctx, pkt->l4_off, &c);
@@ -101,7 +105,7 @@ static sg_always_inline __u32 sg_synack(struct xdp_md *ctx, struct sg_pkt *pkt,
 	if (!ok)
 		return SG_STAT_PASS_SYNACK_FALLBACK;
 	mss = f.family == 4 ? cfg->mss4 : cfg->mss6;
-	tsval = bpf_ktime_get_ns() / 1000000;	/* the kernel's ms clock */
+	tsval = sg_now_ms();
 
 	/* The TCP header, built and checksummed on the stack. */
 	*(__be16 *)&th[0] = f.dport;
@@ -118,7 +122,8 @@ static sg_always_inline __u32 sg_synack(struct xdp_md *ctx, struct sg_pkt *pkt,
 		sum = sg_pseudo4(f.daddr[0], f.saddr[0], tcp_len);
 	else
 		sum = sg_pseudo6(f.daddr, f.saddr, tcp_len);
-	csum = sg_csum_fold(sum + (__u32)bpf_csum_diff(NULL, 0, (void *)th, tcp_len, 0));
+	/* the words past tcp_len are zero and add nothing */
+	csum = sg_csum_fold(sum + sg_csum_words(th32, SG_SYNACK_TCP_MAX / 4));
 	*(__u16 *)&th[16] = csum;
 
 	if (pkt->data + 12 > pkt->data_end)
@@ -128,12 +133,12 @@ static sg_always_inline __u32 sg_synack(struct xdp_md *ctx, struct sg_pkt *pkt,
 	if (l3_off > 14 + 4 * SG_MAX_VLAN_DEPTH)
 		return SG_STAT_PASS_SYNACK_FALLBACK;
 	ip_len = f.family == 4 ? 20 : 40;
-	ok = !bpf_xdp_adjust_tail(ctx, (int)(l3_off + ip_len + tcp_len) - (int)pkt->len);
-	/* the resize invalidated every pointer into the old frame */
+	delta = (int)(l3_off + ip_len + tcp_len) - (int)pkt->len;
+	/* a resize invalidates every pointer into the old frame */
 	pkt->ip4 = NULL;
 	pkt->ip6 = NULL;
 	pkt->tcp = NULL;
-	if (!ok)
+	if (delta && bpf_xdp_adjust_tail(ctx, delta))
 		return SG_STAT_PASS_SYNACK_FALLBACK;	/* frame unchanged */
 
 	data_ptr = (void *)(long)ctx->data;
@@ -148,18 +153,17 @@ static sg_always_inline __u32 sg_synack(struct xdp_md *ctx, struct sg_pkt *pkt,
 
 		if ((void *)(ip + 1) > end)
 			return SG_STAT_PASS_SYNACK_FALLBACK;
-		ip->version = 4;
-		ip->ihl = 5;
-		ip->tos = 0;
-		ip->tot_len = bpf_htons(20 + tcp_len);
-		ip->id = 0;
-		ip->frag_off = bpf_htons(0x4000);	/* DF */
-		ip->ttl = cfg->ttl;
-		ip->protocol = SG_IPPROTO_TCP;
-		ip->check = 0;
-		ip->saddr = f.daddr[0];
-		ip->daddr = f.saddr[0];
-		ip->check = sg_csum_fold(bpf_csum_diff(NULL, 0, (void *)ip, 20, 0));
+		__builtin_memset(&iph, 0, sizeof(iph));
+		iph.version = 4;
+		iph.ihl = 5;
+		iph.tot_len = bpf_htons(20 + tcp_len);
+		iph.frag_off = bpf_htons(0x4000);	/* DF */
+		iph.ttl = cfg->ttl;
+		iph.protocol = SG_IPPROTO_TCP;
+		iph.saddr = f.daddr[0];
+		iph.daddr = f.saddr[0];
+		iph.check = sg_csum_fold(sg_csum_words((__u32 *)&iph, 5));
+		*ip = iph;
 	} else {
 		struct ipv6hdr *ip6 = data_ptr + l3_off;
 

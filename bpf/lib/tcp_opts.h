@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
  * TCP option parsing for SYNs (MSS, window scale, SACK permitted,
- * timestamps) and ACKs (timestamps). One bpf_loop() step per option keeps
- * the verifier's work independent of how options are arranged; a malformed
- * option list stops the walk and keeps what was found before it.
+ * timestamps) and ACKs (timestamps). Linux's own layouts are matched in
+ * place. Any other takes a walk, one bpf_loop() step per option, which
+ * keeps the verifier's work independent of how options are arranged; a
+ * malformed option list stops the walk and keeps what was found before it.
  */
 #ifndef SG_BPF_TCP_OPTS_H
 #define SG_BPF_TCP_OPTS_H
@@ -83,6 +84,45 @@ static long sg_tcp_opt_step(__u32 index, void *data)
 	return 0;
 }
 
+static sg_always_inline __u32 sg_be32_at(const __u8 *p)
+{
+	return ((__u32)p[0] << 24) | ((__u32)p[1] << 16) | ((__u32)p[2] << 8) | p[3];
+}
+
+/*
+ * The layouts Linux sends, matched in place without a walk: a SYN's
+ * MSS | SACK-permitted or NOP NOP | Timestamps | NOP Window-scale (20 bytes)
+ * and an ACK's NOP NOP Timestamps (12 bytes). False for anything else.
+ */
+static sg_always_inline bool sg_tcp_opts_linux(const __u8 *o, void *data_end, __u32 len,
+					       struct sg_tcp_opts *r)
+{
+	if (len == 12) {
+		if ((void *)(o + 12) > data_end || o[0] != SG_TCPOPT_NOP ||
+		    o[1] != SG_TCPOPT_NOP || o[2] != SG_TCPOPT_TIMESTAMP || o[3] != 10)
+			return false;
+		r->ts_ok = 1;
+		r->tsval = sg_be32_at(o + 4);
+		r->tsecr = sg_be32_at(o + 8);
+		return true;
+	}
+	if (len != 20 || (void *)(o + 20) > data_end)
+		return false;
+	if (o[0] != SG_TCPOPT_MSS || o[1] != 4 || o[6] != SG_TCPOPT_TIMESTAMP || o[7] != 10 ||
+	    o[16] != SG_TCPOPT_NOP || o[17] != SG_TCPOPT_WSCALE || o[18] != 3)
+		return false;
+	if (o[4] == SG_TCPOPT_SACK_PERM && o[5] == 2)
+		r->sack_ok = 1;
+	else if (o[4] != SG_TCPOPT_NOP || o[5] != SG_TCPOPT_NOP)
+		return false;
+	r->mss = ((__u16)o[2] << 8) | o[3];
+	r->ts_ok = 1;
+	r->tsval = sg_be32_at(o + 8);
+	r->tsecr = sg_be32_at(o + 12);
+	r->wscale = o[19] > 14 ? 14 : o[19];
+	return true;
+}
+
 /*
  * The options of the TCP header at @l4_off into @out. A global function so
  * that the verifier walks the option loop once, not once per caller state.
@@ -107,7 +147,7 @@ __noinline int sg_tcp_opts_read(struct xdp_md *ctx, __u32 l4_off, struct sg_tcp_
 	w.base = (__u8 *)(tcp + 1);
 	w.len = tcp->doff * 4;
 	w.len = w.len > sizeof(*tcp) ? w.len - sizeof(*tcp) : 0;
-	if (w.len)
+	if (w.len && !sg_tcp_opts_linux(w.base, w.data_end, w.len, &w.r))
 		bpf_loop(40, sg_tcp_opt_step, &w, 0);
 	*out = w.r;
 	return 0;

@@ -139,6 +139,11 @@ static const struct optset optsets[] = {
 	{ "mss+sack", { 2, 4, 0x05, 0xb4, 4, 2, 1, 1 }, 8, 1460, -1, true, false, 0 },
 	{ "linux", { 2, 4, 0x05, 0xb4, 4, 2, TS(0x01020304), 1, 3, 3, 7 }, 20, 1460, 7, true,
 	  true, 0x01020304 },
+	/* the in-place matcher's layouts and near misses that must walk */
+	{ "linux-nosack", { 2, 4, 0x05, 0xb4, 1, 1, TS(0x11223344), 1, 3, 3, 15 }, 20, 1460, 14,
+	  false, true, 0x11223344 },
+	{ "linux-lookalike", { 2, 4, 0x05, 0xb4, 4, 2, TS(0x55667788), 1, 1, 1, 0 }, 20, 1460, -1,
+	  true, true, 0x55667788 },
 	{ "windows", { 2, 4, 0x05, 0xb4, 1, 3, 3, 8, 1, 1, 4, 2 }, 12, 1460, 8, true, false, 0 },
 	{ "odd-order", { 3, 3, 2, TS(0xa0b0c0d0), 4, 2, 2, 4, 0x05, 0x8c }, 19, 1420, 2, true,
 	  true, 0xa0b0c0d0 },
