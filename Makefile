@@ -30,7 +30,7 @@ UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_OBJS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%.o,$(UNIT_SRCS))
 TEST_BPF  := $(patsubst tests/bpf/%.bpf.c,$(BUILD)/tests/%.bpf.o,$(wildcard tests/bpf/*.bpf.c))
 
-.PHONY: all deps test-deps test unit e2e demo bench install uninstall vmlinux clean
+.PHONY: all deps test-deps bench-deps test unit e2e demo bench install uninstall vmlinux clean
 .DEFAULT_GOAL := all
 # Keep the BPF object and skeleton: they are intermediates of build/synguard.
 .SECONDARY:
@@ -41,7 +41,9 @@ all: deps $(BUILD)/synguard $(BUILD)/synflood
 deps:
 	@scripts/deps.sh build
 test-deps:
-	@scripts/deps.sh all
+	@scripts/deps.sh test
+bench-deps:
+	@scripts/deps.sh bench
 
 $(BUILD)/%.bpf.o: bpf/%.bpf.c vmlinux.h | $(BUILD)
 	$(CLANG) $(BPF_CFLAGS) -MMD -MP -c $< -o $@
@@ -90,7 +92,7 @@ demo: test-deps $(BUILD)/synguard $(BUILD)/synflood $(TEST_BPF)
 	@scripts/demo.sh
 
 # Side-by-side benchmark (root): see tests/bench/bench.py.
-bench: test-deps $(BUILD)/synguard $(BUILD)/synflood $(TEST_BPF)
+bench: bench-deps $(BUILD)/synguard $(BUILD)/synflood $(TEST_BPF)
 	@/usr/bin/python3 tests/bench/bench.py
 
 install: $(BUILD)/synguard

@@ -4,8 +4,10 @@
 # Install every Debian package that synguard's build, tests, demo and
 # benchmark need. Idempotent: apt-get runs only when something is missing.
 #
-#   scripts/deps.sh            everything
+#   scripts/deps.sh            everything (all)
 #   scripts/deps.sh build      only what `make` needs
+#   scripts/deps.sh test       what `make test` and `make demo` need
+#   scripts/deps.sh bench      what `make bench` needs
 set -euo pipefail
 
 build_pkgs=(
@@ -19,13 +21,17 @@ test_pkgs=(
 	nginx-light curl python3 python3-scapy python3-pytest
 	libcmocka-dev
 )
+# the benchmark's netfilter SYNPROXY contender and its plots
+bench_pkgs=(nftables gnuplot-nox)
 
 want=("${build_pkgs[@]}")
 case "${1:-all}" in
 build) ;;
-all | test) want+=("${test_pkgs[@]}") ;;
+test) want+=("${test_pkgs[@]}") ;;
+bench) want+=("${test_pkgs[@]}" "${bench_pkgs[@]}") ;;
+all) want+=("${test_pkgs[@]}" "${bench_pkgs[@]}") ;;
 *)
-	echo "deps.sh: unknown set '$1' (use: build, test, all)" >&2
+	echo "deps.sh: unknown set '$1' (use: build, test, bench, all)" >&2
 	exit 2
 	;;
 esac

@@ -5,6 +5,11 @@
  *   bench_reflect  the trivial swap-MAC XDP_TX reflector (the path's ceiling)
  *   bench_sink     the generator side's receiver: counts the answers that
  *                  come back and drops them
+ *   bench_restore  for per-packet costs with BPF_PROG_TEST_RUN: puts the
+ *                  frame in frame_map back (contents, length, no metadata),
+ *                  then tail-calls the program in target_map, so that
+ *                  repeated runs of a program that rewrites its frame see
+ *                  the same input each time
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -52,6 +57,52 @@ int bench_sink(struct xdp_md *ctx)
 {
 	count(1);
 	return XDP_DROP;
+}
+
+#define FRAME_MAX 256
+
+struct frame {
+	__u32 len;
+	__u8 data[FRAME_MAX];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct frame);
+} frame_map SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} target_map SEC(".maps");
+
+SEC("xdp")
+int bench_restore(struct xdp_md *ctx)
+{
+	struct frame *f;
+	__u32 zero = 0;
+	int len, cur;
+
+	f = bpf_map_lookup_elem(&frame_map, &zero);
+	if (!f)
+		return XDP_ABORTED;
+	len = f->len;
+	if (len < 14 || len > FRAME_MAX)
+		return XDP_ABORTED;
+	cur = ctx->data_end - ctx->data;
+	if (cur != len && bpf_xdp_adjust_tail(ctx, len - cur))
+		return XDP_ABORTED;
+	if (ctx->data_meta < ctx->data &&
+	    bpf_xdp_adjust_meta(ctx, (int)(ctx->data - ctx->data_meta)))
+		return XDP_ABORTED;
+	if (bpf_xdp_store_bytes(ctx, 0, f->data, len))
+		return XDP_ABORTED;
+	bpf_tail_call(ctx, &target_map, 0);
+	return XDP_ABORTED;
 }
 
 char LICENSE[] SEC("license") = "GPL";

@@ -1,0 +1,75 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""What the benchmark puts on the server side, one at a time.
+
+Each contender is a name, a setup and a teardown, and whether legitimate
+clients can be served through it (the trivial programs answer or drop
+everything, so they cannot).
+"""
+from collections import namedtuple
+
+import sgtest
+from sgtest import run
+
+Contender = namedtuple("Contender", "name setup teardown serves")
+
+# netfilter SYNPROXY as its documentation sets it up: SYNs to the port skip
+# conntrack, SYNPROXY answers them (and their ACKs) with its cookies and
+# opens the connection to the local listener itself.
+SYNPROXY_RULES = """
+table inet sgbench {
+    chain pre {
+        type filter hook prerouting priority raw; policy accept;
+        tcp dport 80 tcp flags & (fin|syn|rst|ack) == syn notrack
+    }
+    chain in {
+        type filter hook input priority filter; policy accept;
+        tcp dport 80 ct state invalid,untracked synproxy mss 1460 wscale 7 timestamp sack-perm
+        ct state invalid drop
+    }
+}
+"""
+
+
+def all_contenders(b):
+    srv = b.srv
+
+    def sg(mode):
+        def setup():
+            for dev in ("sg0", "sgl0"):
+                srv.synguard("attach", dev, "--ports", "80", "--cookies", mode)
+
+        def teardown():
+            for dev in ("sg0", "sgl0"):
+                srv.synguard("detach", dev)
+        return setup, teardown
+
+    def trivial(prog):
+        return (lambda: b.attach(srv, "sg0", prog), lambda: b.detach(srv, "sg0"))
+
+    # ip -n: iproute2 gets a private /sys and leaves the root bpffs alone
+    def kernel_setup():
+        srv.exec(["sysctl", "-qw", "net.ipv4.tcp_syncookies=2"])
+        run(["ip", "-n", srv.name, "link", "set", "dev", "sg0", "xdpdrv", "obj",
+             sgtest.XDP_PASS_OBJ, "sec", "xdp"])
+
+    def kernel_teardown():
+        run(["ip", "-n", srv.name, "link", "set", "dev", "sg0", "xdpdrv", "off"])
+        srv.exec(["sysctl", "-qw", "net.ipv4.tcp_syncookies=1"])
+
+    def synproxy_setup():
+        srv.exec(["sysctl", "-qw", "net.netfilter.nf_conntrack_tcp_loose=0",
+                  "net.ipv4.tcp_timestamps=1"])
+        srv.exec(["nft", "-f", "-"], input=SYNPROXY_RULES)
+
+    def synproxy_teardown():
+        srv.exec(["nft", "delete", "table", "inet", "sgbench"])
+        srv.exec(["sysctl", "-qw", "net.netfilter.nf_conntrack_tcp_loose=1"])
+
+    return [
+        Contender("xdp_drop", *trivial("bench_drop"), False),
+        Contender("reflector", *trivial("bench_reflect"), False),
+        Contender("kernel", kernel_setup, kernel_teardown, True),
+        Contender("synproxy", synproxy_setup, synproxy_teardown, True),
+        Contender("synguard", *sg("always"), True),
+        Contender("synguard_off", *sg("off"), True),
+    ]

@@ -1,0 +1,165 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""The benchmark's output: Markdown tables, results.json and PNG plots
+(gnuplot) of legitimate clients' success and latency versus flood rate."""
+import json
+import os
+import subprocess
+
+
+def _ratio(a, b):
+    return "%.2f" % (a / b) if a is not None and b else "-"
+
+
+def _f(v, fmt="%.0f"):
+    return fmt % v if v is not None else "-"
+
+
+def syn_table(med):
+    refl, kern = med["reflector"], med["kernel"]
+    lines = ["| contender | sent/s | taken in/s | SYN-ACKs back/s | x reflector | x kernel "
+             "| server CPU ms per 1M SYNs | SYNs per CPU-s | x reflector | x kernel "
+             "| legit ok | legit p50/p99 ms |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for n, m in med.items():
+        ns = m["server_ns_per_pkt"]      # ns per SYN = ms per million SYNs
+        lines.append("| %s | %.0f | %.0f | %.0f | %s | %s | %.0f | %s | %s | %s | %s | %s |" % (
+            n, m["sent_pps"], m["received_pps"], m["synack_pps"],
+            _ratio(m["synack_pps"], refl["synack_pps"]),
+            _ratio(m["synack_pps"], kern["synack_pps"]), ns, _f(1e9 / ns if ns else None),
+            _ratio(refl["server_ns_per_pkt"], ns), _ratio(kern["server_ns_per_pkt"], ns),
+            "%.2f%%" % m["legit_ok_pct"] if "legit_ok_pct" in m else "-",
+            "%.2f / %.2f" % (m["legit_p50_ms"], m["legit_p99_ms"])
+            if "legit_p50_ms" in m else "-"))
+    return lines
+
+
+def ack_table(med):
+    drop = med["xdp_drop"]
+    lines = ["| contender | ACKs disposed/s | x XDP_DROP | server ns/ACK | XDP_DROP ns / this |",
+             "|---|---:|---:|---:|---:|"]
+    for n, m in med.items():
+        if n == "reflector":
+            continue
+        lines.append("| %s | %.0f | %s | %.0f | %s |" % (
+            n, m["ack_received_pps"], _ratio(m["ack_received_pps"], drop["ack_received_pps"]),
+            m["ack_server_ns_per_pkt"],
+            _ratio(drop["ack_server_ns_per_pkt"], m["ack_server_ns_per_pkt"])))
+    return lines
+
+
+def cost_table(costs):
+    lines = ["| frame | synguard ns | trivial ns | extra ns |", "|---|---:|---:|---:|"]
+    for k, v in costs.items():
+        lines.append("| %s | %.0f | %.0f | %+.0f |" % (k, v["synguard_ns"], v["trivial_ns"],
+                                                     v["extra_ns"]))
+    return lines
+
+
+def sweep_table(sweeps):
+    lines = ["| contender | flood SYNs/s | legit ok | p50 ms | p99 ms |", "|---|---:|---:|---:|---:|"]
+    for n, rows in sweeps.items():
+        for r in rows:
+            lines.append("| %s | %.0f | %s | %s | %s |" % (
+                n, r["rate"], "%.2f%%" % r["legit_ok_pct"] if "legit_ok_pct" in r else "-",
+                _f(r.get("legit_p50_ms"), "%.2f"), _f(r.get("legit_p99_ms"), "%.2f")))
+    return lines
+
+
+def targets(results, med, costs):
+    """The issue's targets, each with what this run measured."""
+    out = []
+    sg, refl, kern, drop = (med[n] for n in ("synguard", "reflector", "kernel", "xdp_drop"))
+
+    def check(ok, text):
+        out.append("- [%s] %s" % ("x" if ok else " ", text))
+    r = sg["synack_pps"] / refl["synack_pps"]
+    check(r >= 0.85, "SYN-ACK rate >= 0.85 x reflector: %.2f" % r)
+    r = refl["server_ns_per_pkt"] / sg["server_ns_per_pkt"]
+    check(r >= 0.85, "server CPU per SYN within 0.85 x reflector's (capacity ratio): %.2f" % r)
+    r = sg["synack_pps"] / kern["synack_pps"]
+    check(r >= 10, "SYN-ACK rate >= 10 x the kernel's cookies: %.1f" % r)
+    r = kern["server_ns_per_pkt"] / sg["server_ns_per_pkt"]
+    check(r >= 10, "server CPU per SYN <= 1/10 of the kernel's (capacity ratio): %.1f" % r)
+    r = sg["ack_received_pps"] / drop["ack_received_pps"]
+    check(r >= 0.9, "invalid-ACK drop rate >= 0.9 x XDP_DROP: %.2f" % r)
+    r = drop["ack_server_ns_per_pkt"] / sg["ack_server_ns_per_pkt"]
+    check(r >= 0.9, "server CPU per invalid ACK within 0.9 x XDP_DROP's: %.2f" % r)
+    for k, v in costs.items():
+        if k.startswith("established"):
+            check(v["extra_ns"] <= 15, "%s: <= 15 ns over XDP_PASS: %+.0f" % (k, v["extra_ns"]))
+        elif k.startswith(("non-TCP", "TCP, unprotected")):
+            check(v["extra_ns"] <= 5, "%s: <= 5 ns over XDP_PASS: %+.0f" % (k, v["extra_ns"]))
+    att = sum(results["synguard"]["legit_attempts"])
+    ok = sum(a * p / 100 for a, p in zip(results["synguard"]["legit_attempts"],
+                                          results["synguard"]["legit_ok_pct"]))
+    pct = 100.0 * ok / att if att else 0
+    check(pct >= 99.9, "legitimate connections during the maximum flood >= 99.9%%: "
+          "%.2f%% of %d" % (pct, att))
+    p99 = sg.get("legit_p99_ms", 1e9)
+    check(p99 < 20, "legitimate p99 connect latency < 20 ms: %.2f ms" % p99)
+    return out
+
+
+GNUPLOT = """
+set terminal pngcairo size 900,500 noenhanced
+set datafile separator ","
+set key outside right
+set grid
+set logscale x
+set xlabel "SYN flood rate (packets/s)"
+set output "{out}/legit_success.png"
+set title "Legitimate connections during a SYN flood: success"
+set ylabel "connections established (%)"
+set yrange [0:105]
+plot {success}
+set output "{out}/legit_p99.png"
+set title "Legitimate connections during a SYN flood: p99 connect latency"
+set ylabel "p99 connect latency (ms)"
+set yrange [*:*]
+set logscale y
+plot {p99}
+"""
+
+
+def plots(out_dir, sweeps):
+    names = []
+    for n, rows in sweeps.items():
+        path = os.path.join(out_dir, "sweep_%s.csv" % n)
+        with open(path, "w") as f:
+            for r in sorted(rows, key=lambda r: r["rate"]):
+                f.write("%.0f,%.3f,%s\n" % (r["rate"], r.get("legit_ok_pct", 0),
+                                            "%.3f" % r["legit_p99_ms"]
+                                            if "legit_p99_ms" in r else "NaN"))
+        names.append((n, path))
+    success = ", ".join('"%s" using 1:2 with linespoints title "%s"' % (p, n) for n, p in names)
+    p99 = ", ".join('"%s" using 1:3 with linespoints title "%s"' % (p, n) for n, p in names)
+    script = GNUPLOT.format(out=out_dir, success=success, p99=p99)
+    subprocess.run(["gnuplot"], input=script, text=True, check=True)
+    return [os.path.join(out_dir, "legit_success.png"), os.path.join(out_dir, "legit_p99.png")]
+
+
+def report(out_dir, rounds, secs, results, med, costs, sweeps, elapsed):
+    uname = os.uname()
+    header = ("Medians of %d interleaved rounds of %.0f s floods on %s %s (%d CPUs; "
+              "generator on CPU 0, server's NAPI on CPU %d); %.0f s in all" % (
+                  rounds, secs, uname.sysname, uname.release, os.cpu_count(),
+                  os.cpu_count() - 1, elapsed))
+    parts = [header, "",
+             "SYN flood at the generator's maximum", "", *syn_table(med), "",
+             "ACK flood (invalid cookies) at the generator's maximum", "", *ack_table(med), "",
+             "Per-packet cost (BPF_PROG_TEST_RUN, medians of 3 x 1,000,000 runs behind a "
+             "restoring wrapper; the trivial program returns the same verdict)", "",
+             *cost_table(costs), "",
+             "Legitimate clients versus flood rate", "", *sweep_table(sweeps), "",
+             "Targets", "", *targets(results, med, costs)]
+    os.makedirs(out_dir, exist_ok=True)
+    pngs = plots(out_dir, sweeps)
+    with open(os.path.join(out_dir, "results.json"), "w") as f:
+        json.dump({"machine": header, "rounds": results, "medians": med,
+                   "per_packet_ns": costs, "sweep": sweeps}, f, indent=2)
+    with open(os.path.join(out_dir, "results.md"), "w") as f:
+        f.write("\n".join(parts) + "\n")
+    print("\n" + "\n".join(parts))
+    print("\nwritten: build/bench/results.json, build/bench/results.md, " +
+          ", ".join(os.path.relpath(p, os.path.dirname(os.path.dirname(out_dir)))
+                    for p in pngs))
