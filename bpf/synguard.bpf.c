@@ -46,7 +46,7 @@ __noinline int sg_cookie_path(struct xdp_md *ctx, const struct sg_pkt_loc *loc)
 		return SG_STAT_PASS_TCP;
 	flags = ((__u8 *)pkt.tcp)[13] & (SG_TCP_SYN | SG_TCP_RST | SG_TCP_ACK);
 	if (flags == SG_TCP_SYN)
-		verdict = sg_syn_owner_is_listener(ctx, &pkt) ? sg_synack(ctx, &pkt, cfg) :
+		verdict = sg_syn_answerable(ctx, &pkt) ? sg_synack(ctx, &pkt, cfg) :
 								 SG_STAT_PASS_SYN;
 	else
 		verdict = sg_ack_verdict(ctx, &pkt, cfg);

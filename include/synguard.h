@@ -68,6 +68,7 @@
 	X(INFO_REQSK_FAILED, reqsk_failed)				\
 	X(INFO_META_FAILED, meta_failed)				\
 	X(INFO_KEY_DERIVED, key_derived)				\
+	X(INFO_SYN_NO_LOOKUP, syn_no_lookup)				\
 	X(INFO_EVENTS_SENT, events_sent)				\
 	X(INFO_EVENTS_SUPPRESSED, events_suppressed)			\
 	X(INFO_EVENTS_LOST, events_lost)
@@ -158,6 +159,37 @@ struct sg_meta {
 	__u32 tsval;		/* the ACK's TSval and TSecr, host order */
 	__u32 tsecr;
 };
+
+/*
+ * Peers: which client addresses had a socket here lately. A SYN from an
+ * address with no recent socket cannot belong to a TIME-WAIT, request or
+ * established socket, so synguard answers it without a socket lookup (the
+ * dearest step of a SYN under a flood of random sources). Slot = hash of
+ * the source address; value = when it was last seen with a socket, in
+ * units of about a second (2^7 to 2^10 jiffies, by HZ); 0 = never.
+ * SG_PEER_FOREVER marks a slot the loader filled from the sockets that
+ * existed at attach.
+ * Collisions only cost a lookup.
+ */
+#define SG_PEER_BITS		16
+#define SG_PEER_WINDOW		160	/* units: over two minutes at any HZ */
+#define SG_PEER_LISTENER_TTL	2	/* units a listener sighting holds */
+#define SG_PEER_FOREVER		0xffff
+
+struct sg_peers {
+	__u16 src[1u << SG_PEER_BITS];		/* by source address hash */
+	__u16 listener[1u << 16];		/* by local port */
+};
+
+static inline __u32 sg_peer_slot4(__u32 saddr_be)
+{
+	return (__u32)(saddr_be * 2654435761u) >> (32 - SG_PEER_BITS);
+}
+
+static inline __u32 sg_peer_slot6(const __u32 *saddr_be)
+{
+	return sg_peer_slot4(saddr_be[0] ^ saddr_be[1] ^ saddr_be[2] ^ saddr_be[3]);
+}
 
 /* Value of the single-entry "ports" array: bit N set = port N protected. */
 struct sg_ports {

@@ -340,9 +340,16 @@ int cmd_attach(int argc, char **argv)
 		if (err)
 			goto out;
 	}
-	err = attach_fill_maps(skel, &args, &ifc, ports, prog_id, tc_link_id, &cfg, &key);
-	if (err)
+	/* Sockets that exist now, before and after cookies turn on: those
+	 * made in between were made while the program let SYNs through. */
+	err = sg_peers_mark_existing(bpf_map__fd(skel->maps.peers_map), ports);
+	if (err >= 0)
+		err = attach_fill_maps(skel, &args, &ifc, ports, prog_id, tc_link_id, &cfg, &key);
+	if (!err)
+		err = sg_peers_mark_existing(bpf_map__fd(skel->maps.peers_map), ports);
+	if (err < 0)
 		goto out;
+	err = 0;
 
 	list = sg_ports_to_string(ports);
 	sg_info("synguard attached to %s (%s mode, %s, prog id %u), protecting TCP ports %s, "

@@ -36,6 +36,9 @@ int sg_ports_parse(const char *spec, struct sg_ports *out);
 char *sg_ports_to_string(const struct sg_ports *p);
 bool sg_ports_test(const struct sg_ports *p, unsigned int port);
 
+/* peers.c */
+int sg_peers_mark_existing(int map_fd, const struct sg_ports *ports);
+
 /* signals.c */
 extern volatile int sg_stop;
 void sg_install_stop_handlers(void);

@@ -12,6 +12,7 @@
 #include "common.h"
 #include "cookie.h"
 #include "parse.h"
+#include "peers.h"
 #include "stats.h"
 #include "tcp_opts.h"
 
@@ -41,16 +42,34 @@ static sg_always_inline struct bpf_sock *sg_lookup(void *ctx, const struct sg_pk
  * handshake the kernel answered and is waiting on, an established
  * connection) or nothing listens, the kernel decides, as it would without
  * synguard: a cookie would be answered by an ACK only that socket sees.
+ * A source with no recent socket (peers.h) needs no lookup to know.
  */
-static sg_always_inline bool sg_syn_owner_is_listener(void *ctx, const struct sg_pkt *pkt)
+static sg_always_inline bool sg_syn_answerable(void *ctx, const struct sg_pkt *pkt)
 {
-	struct bpf_sock *sk = sg_lookup(ctx, pkt);
+	struct sg_peers *peers = sg_peers();
+	__u32 slot = sg_peer_slot(pkt);
+	__u16 port = bpf_ntohs(pkt->tcp->dest);
+	__u16 now = sg_peer_now();
+	struct bpf_sock *sk;
 	bool listener;
 
-	if (!sk)
-		return false;
-	listener = sk->state == BPF_TCP_LISTEN;
-	bpf_sk_release(sk);
+	if (peers && sg_peer_unknown(peers, slot, port, now)) {
+		sg_count(SG_STAT_INFO_SYN_NO_LOOKUP, 0);
+		return true;
+	}
+	sk = sg_lookup(ctx, pkt);
+	if (!sk) {
+		listener = false;
+	} else {
+		listener = sk->state == BPF_TCP_LISTEN;
+		bpf_sk_release(sk);
+	}
+	if (peers) {
+		if (listener)
+			sg_peer_listener(peers, port, now);
+		else
+			sg_peer_mark(peers, slot, now);	/* the kernel takes this SYN */
+	}
 	return listener;
 }
 
@@ -81,17 +100,26 @@ static sg_always_inline __u32 sg_ack_verdict(struct xdp_md *ctx, struct sg_pkt *
 	struct sg_tcp_opts o;
 	struct sg_flow f;
 	struct sg_meta m;
+	struct sg_peers *peers;
 	struct bpf_sock *sk;
-	__u32 verdict, data = 0;
+	__u32 verdict, slot, data = 0;
 	struct sg_meta *meta;
+	__u16 now;
 
 	sk = sg_lookup(ctx, pkt);
 	if (!sk)
 		return SG_STAT_PASS_TCP;	/* no socket: the kernel resets it */
+	peers = sg_peers();
+	slot = sg_peer_slot(pkt);
+	now = sg_peer_now();
 	if (sk->state != BPF_TCP_LISTEN) {
 		bpf_sk_release(sk);
+		if (peers)
+			sg_peer_mark(peers, slot, now);
 		return SG_STAT_PASS_TCP;
 	}
+	if (peers)
+		sg_peer_listener(peers, bpf_ntohs(tcp->dest), now);
 
 	sg_flow_from_pkt(pkt, &f);
 	verdict = sg_cookie_check(&f, bpf_ntohl(tcp->seq) - 1, bpf_ntohl(tcp->ack_seq) - 1,
@@ -100,9 +128,13 @@ static sg_always_inline __u32 sg_ack_verdict(struct xdp_md *ctx, struct sg_pkt *
 		if (sg_kernel_cookie_ok(sk, pkt))
 			verdict = SG_STAT_PASS_KERNEL_COOKIE_ACK;
 		bpf_sk_release(sk);
+		if (verdict == SG_STAT_PASS_KERNEL_COOKIE_ACK && peers)
+			sg_peer_mark(peers, slot, now);
 		return verdict;
 	}
 	bpf_sk_release(sk);
+	if (peers)
+		sg_peer_mark(peers, slot, now);	/* its connection is about to exist */
 
 	sg_tcp_opts_read(ctx, pkt->l4_off, &o);
 	m.magic = SG_META_MAGIC;

@@ -86,12 +86,13 @@ def sweep(b, cs, max_rates):
     for c in cs:
         if not c.serves:
             continue
+        rows[c.name] = []
         c.setup()
         try:
             for rate in SWEEP:
                 r = flood_once(b, c, "syn", rate)
                 r["rate"] = rate
-                rows.setdefault(c.name, []).append(r)
+                rows[c.name].append(r)
                 print("sweep %-13s %8d/s ok=%.1f%% p99=%s ms" % (
                     c.name, rate, r.get("legit_ok_pct", 0),
                     "%.2f" % r["legit_p99_ms"] if "legit_p99_ms" in r else "-"), flush=True)

@@ -183,6 +183,9 @@ def test_syn_flood_from_spoofed_sources(web):
     assert c["acks_validated"] == legit and c["handshakes"] >= legit
     assert c["acks_rejected"] == {"bad": 0, "expired": 0}
     assert s["passes"]["synack_fallback"] == 0
+    # spoofed sources never had a socket: their SYNs skip the socket lookup
+    # (but for one every two seconds or so, which refreshes the listener's)
+    assert s["counters"]["syn_no_lookup"]["packets"] >= 0.9 * (c["syns"] - legit)
     # spoofed SYNs left nothing in the server's socket tables
     synrecv = srv.exec(["ss", "-Htan", "state", "syn-recv"]).stdout.strip()
     assert synrecv == ""
@@ -341,3 +344,27 @@ def test_time_wait_reuse(web):
     s = srv.synguard_json("stats", "sg0", "--json", "--interval", "0")
     assert s["answers"]["synack"] == 2      # the first SYN per family
     assert s["passes"]["syn"] == 4          # the reuses, left to the kernel
+
+
+def test_time_wait_from_before_attach(web):
+    """A TIME-WAIT left by a connection made before synguard was attached is
+    known from the start (the loader marks existing sockets' addresses): a
+    SYN reusing its port goes to the kernel, never to a cookie, even right
+    after a listener sighting that lets unknown sources skip the lookup."""
+    srv, cli = web.server, web.client
+    script = os.path.join(web.tmp, "reuse.py")
+    with open(script, "w") as f:
+        f.write(REUSE_PY)
+    for addr in ADDRS:
+        assert cli.exec([sgtest.SCAPY_PY, script, addr]).stdout.strip() == "200"
+    assert srv.exec(["ss", "-Htan", "state", "time-wait"]).stdout.count(":40000") == 2
+    srv.synguard("attach", "sg0", "--ports", "80", "--cookies", "always")
+    for i, addr in enumerate(ADDRS):
+        # a SYN from elsewhere: synguard sees the listener and answers it
+        sgtest.send_packets(cli, "sg1", [{
+            "family": 4, "src": "192.0.2.77", "dst": sgtest.SERVER4, "dport": 80,
+            "sport": 5555 + i, "flags": "S", "opts": "linux", "seq": 1, "count": 1}])
+        assert cli.exec([sgtest.SCAPY_PY, script, addr]).stdout.strip() == "200", addr
+    s = srv.synguard_json("stats", "sg0", "--json", "--interval", "0")
+    assert s["answers"]["synack"] == 2      # the two sightings
+    assert s["passes"]["syn"] == 2          # the reuses, left to the kernel

@@ -490,6 +490,86 @@ static void test_key_rotation_event(void **state)
 	free(empty);
 }
 
+/* peers_map: cleared, or with the default test source's slot set to @v. */
+static void peers_set(int family, uint16_t v)
+{
+	static const uint8_t src4[4] = { 192, 0, 2, 2 };
+	static const uint8_t src6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 2 };
+	struct sg_peers *p = calloc(1, sizeof(*p));
+	__u32 zero = 0, a4, a6[4];
+
+	assert_non_null(p);
+	memcpy(&a4, src4, 4);
+	memcpy(a6, src6, 16);
+	if (v)
+		p->src[family == 4 ? sg_peer_slot4(a4) : sg_peer_slot6(a6)] = v;
+	assert_int_equal(bpf_map_update_elem(bpf_map__fd(skel->maps.peers_map), &zero, p, 0), 0);
+	free(p);
+}
+
+static uint16_t peers_get(int family)
+{
+	static const uint8_t src4[4] = { 192, 0, 2, 2 };
+	static const uint8_t src6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 2 };
+	struct sg_peers *p = calloc(1, sizeof(*p));
+	__u32 zero = 0, a4, a6[4];
+	uint16_t v;
+
+	assert_non_null(p);
+	memcpy(&a4, src4, 4);
+	memcpy(a6, src6, 16);
+	assert_int_equal(bpf_map_lookup_elem(bpf_map__fd(skel->maps.peers_map), &zero, p), 0);
+	v = p->src[family == 4 ? sg_peer_slot4(a4) : sg_peer_slot6(a6)];
+	free(p);
+	return v;
+}
+
+static __u64 no_lookups(void)
+{
+	struct sg_snapshot s;
+
+	snapshot(&s);
+	return s.c[SG_STAT_INFO_SYN_NO_LOOKUP].packets;
+}
+
+/* A SYN from a source with no recent socket is answered without a socket
+ * lookup once a listener was seen on its port; a source with a socket (or
+ * one the kernel was handed a SYN from) always gets the lookup. */
+static void test_peers_skip_lookup(void **state)
+{
+	struct pkt_spec s;
+	struct synack sa;
+	struct pkt p;
+	__u64 n;
+
+	cookies_on(false);
+	for (int fam = 4; fam <= 6; fam += 2) {
+		peers_set(fam, 0);
+		syn_spec(&s, fam, 0, &optsets[4]);
+		n = no_lookups();
+		check_synack(&s, &optsets[4], false, &sa);	/* sees the listener */
+		assert_int_equal(no_lookups(), n);
+		check_synack(&s, &optsets[4], false, &sa);	/* unknown source */
+		assert_int_equal(no_lookups(), n + 1);
+		assert_int_equal(peers_get(fam), 0);		/* answering marks nothing */
+
+		peers_set(fam, SG_PEER_FOREVER);		/* a socket at attach */
+		check_synack(&s, &optsets[4], false, &sa);
+		assert_int_equal(no_lookups(), n + 1);
+
+		/* no listener: the kernel gets the SYN, and the source is marked */
+		peers_set(fam, 0);
+		if (fam == 4)
+			tcp4(&p, 8001, 0x02);
+		else
+			tcp6(&p, 8001, 0x02);
+		expect(&p, SG_STAT_PASS_SYN);
+		assert_int_not_equal(peers_get(fam), 0);
+		check_synack(&s, &optsets[4], false, &sa);	/* now looked up */
+		assert_int_equal(no_lookups(), n + 1);
+	}
+}
+
 int run_cookie_tests(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -502,6 +582,7 @@ int run_cookie_tests(void)
 		cmocka_unit_test(test_ack_without_listener_passes),
 		cmocka_unit_test(test_cookies_off_passes_syn),
 		cmocka_unit_test(test_key_rotation_event),
+		cmocka_unit_test(test_peers_skip_lookup),
 	};
 
 	return cmocka_run_group_tests_name("cookies", tests, cookie_setup, cookie_teardown);

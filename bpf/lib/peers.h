@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * Peers (layout and reasoning in include/synguard.h): client addresses
+ * seen with a socket lately, and ports seen with a listener, so that a SYN
+ * from an address with no recent socket is answered without a socket
+ * lookup. Marks are written only when they change, so the shared map is
+ * read-mostly and its cache lines stay on every CPU.
+ *
+ * An address is marked when its SYN goes to the kernel (which may create a
+ * request socket), when an ACK's lookup finds its socket, and when its
+ * cookie ACK completes a handshake. A TIME-WAIT socket follows the last
+ * packets of its connection, which refreshed the mark, and lives 60 s: less
+ * than SG_PEER_WINDOW. The loader marks the sockets that exist at attach.
+ */
+#ifndef SG_BPF_PEERS_H
+#define SG_BPF_PEERS_H
+
+#include "common.h"
+#include "clock.h"
+#include "parse.h"
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__type(key, __u32);
+	__type(value, struct sg_peers);
+} peers_map SEC(".maps");
+
+#define SG_PEER_MASK	((1u << SG_PEER_BITS) - 1)
+
+static sg_always_inline struct sg_peers *sg_peers(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&peers_map, &zero);
+}
+
+/* Now, in units of about a second; never 0, which marks an empty slot. */
+static sg_always_inline __u16 sg_peer_now(void)
+{
+	__u64 hz = sg_hz();
+	__u32 shift = hz >= 1000 ? 10 : hz >= 500 ? 9 : hz >= 250 ? 8 : 7;
+	__u16 now = bpf_jiffies64() >> shift;
+
+	return now ? now : 1;
+}
+
+static sg_always_inline __u32 sg_peer_slot(const struct sg_pkt *pkt)
+{
+	if (pkt->ip4)
+		return sg_peer_slot4(pkt->ip4->saddr) & SG_PEER_MASK;
+	if (pkt->ip6)
+		return sg_peer_slot6(pkt->ip6->saddr.in6_u.u6_addr32) & SG_PEER_MASK;
+	return 0;
+}
+
+static sg_always_inline bool sg_peer_recent(__u16 seen, __u16 now, __u16 window)
+{
+	return seen == SG_PEER_FOREVER || (seen && (__u16)(now - seen) < window);
+}
+
+/* True if no socket can own a SYN from the source in @slot and a
+ * listener was on @port (host order) a moment ago: the SYN may be answered
+ * without a lookup. */
+static sg_always_inline bool sg_peer_unknown(const struct sg_peers *p, __u32 slot, __u16 port,
+					     __u16 now)
+{
+	if (sg_peer_recent(p->src[slot & SG_PEER_MASK], now, SG_PEER_WINDOW))
+		return false;
+	return sg_peer_recent(p->listener[port], now, SG_PEER_LISTENER_TTL);
+}
+
+static sg_always_inline void sg_peer_mark(struct sg_peers *p, __u32 slot, __u16 now)
+{
+	__u16 *v = &p->src[slot & SG_PEER_MASK];
+
+	if (*v != now && *v != SG_PEER_FOREVER)
+		*v = now;
+}
+
+static sg_always_inline void sg_peer_listener(struct sg_peers *p, __u16 port, __u16 now)
+{
+	__u16 *v = &p->listener[port];
+
+	if (*v != now)
+		*v = now;
+}
+
+#endif /* SG_BPF_PEERS_H */

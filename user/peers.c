@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * At attach, marks in peers_map the client addresses of the TCP sockets
+ * that already exist on protected ports (established, TIME-WAIT, request),
+ * so that synguard never answers a SYN one of them owns. Sockets born
+ * later are marked by the BPF program itself. Marked slots never expire:
+ * a stale one only costs a socket lookup.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "common.h"
+
+#define TCP_LISTEN_STATE 0x0A
+
+static void mark_file(struct sg_peers *p, const char *path, bool v6,
+		      const struct sg_ports *ports, unsigned int *n)
+{
+	unsigned int lport, st, a[4];
+	char line[512];
+	FILE *f = fopen(path, "r");
+	int got;
+
+	if (!f)
+		return;		/* no IPv6 in this kernel: nothing to mark */
+	if (!fgets(line, sizeof(line), f)) {	/* the header */
+		fclose(f);
+		return;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		if (v6)
+			got = sscanf(line, " %*d: %*32[0-9A-Fa-f]:%x %8x%8x%8x%8x:%*x %x",
+				     &lport, &a[0], &a[1], &a[2], &a[3], &st);
+		else
+			got = sscanf(line, " %*d: %*8[0-9A-Fa-f]:%x %8x:%*x %x", &lport, &a[0], &st);
+		if (got != (v6 ? 6 : 3) || st == TCP_LISTEN_STATE || lport > 65535 ||
+		    !sg_ports_test(ports, lport))
+			continue;
+		p->src[v6 ? sg_peer_slot6(a) : sg_peer_slot4(a[0])] = SG_PEER_FOREVER;
+		(*n)++;
+	}
+	fclose(f);
+}
+
+/* Returns the number of sockets marked, or a negative errno. */
+int sg_peers_mark_existing(int map_fd, const struct sg_ports *ports)
+{
+	size_t len = (sizeof(struct sg_peers) + getpagesize() - 1) & ~((size_t)getpagesize() - 1);
+	unsigned int n = 0;
+	struct sg_peers *p;
+
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, map_fd, 0);
+	if (p == MAP_FAILED) {
+		int err = -errno;
+
+		sg_err("cannot map the peers map: %s", strerror(errno));
+		return err;
+	}
+	/* /proc/net follows this process's network namespace. */
+	mark_file(p, "/proc/net/tcp", false, ports, &n);
+	mark_file(p, "/proc/net/tcp6", true, ports, &n);
+	munmap(p, len);
+	return n;
+}
