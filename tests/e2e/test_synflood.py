@@ -103,7 +103,11 @@ def test_ack_and_rst_floods(web):
     assert s["passes"]["tcp"] == before["passes"]["tcp"]
     assert s["dropped"] - before["dropped"] == rejected["bad"] + rejected["expired"]
     assert rejected["bad"] + rejected["expired"] >= 0.5 * 100000
-    assert s["cookies"]["acks_validated"] == 0 and s["counters"]["handshakes"]["packets"] == 0
+    # A forged ACK passes with odds 2^-22 per try (2^-21: two periods are
+    # valid), so 100,000 forge about 0.05 handshakes: one in twenty runs
+    # sees one. More than two (odds 2e-5) means the cookie check is broken.
+    validated = s["cookies"]["acks_validated"]
+    assert validated <= 2 and s["counters"]["handshakes"]["packets"] <= validated
     flood(cli, "--dst", sgtest.SERVER4, "--src", "192.0.2.128/25", "--mode", "rst",
           "--count", "50000", "--duration", "20")
     after = stats(srv)
