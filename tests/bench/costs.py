@@ -112,7 +112,7 @@ class Costs:
                                  % (frame, target, ret, expect))
         return self._run_once(self.restore, frame, repeat=REPEAT)[1]
 
-    def measure(self, rounds=3):
+    def measure(self, rounds=7):
         hold = self.ns.popen([sgtest.SCAPY_PY, "-c", HOLD_CONN], stdout=subprocess.PIPE,
                              text=True)
         port = int(hold.stdout.readline())

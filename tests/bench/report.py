@@ -147,7 +147,7 @@ def report(out_dir, rounds, secs, results, med, costs, sweeps, elapsed):
     parts = [header, "",
              "SYN flood at the generator's maximum", "", *syn_table(med), "",
              "ACK flood (invalid cookies) at the generator's maximum", "", *ack_table(med), "",
-             "Per-packet cost (BPF_PROG_TEST_RUN, medians of 3 x 1,000,000 runs behind a "
+             "Per-packet cost (BPF_PROG_TEST_RUN, medians of 7 x 1,000,000 runs behind a "
              "restoring wrapper; the trivial program returns the same verdict)", "",
              *cost_table(costs), "",
              "Legitimate clients versus flood rate", "", *sweep_table(sweeps), "",

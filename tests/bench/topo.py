@@ -27,7 +27,7 @@ from sgtest import run
 
 SYNFLOOD = os.path.join(sgtest.REPO, "build", "synflood")
 BENCH_OBJ = os.path.join(sgtest.REPO, "build", "tests", "xdp_bench.bpf.o")
-SPOOFED = "192.0.2.128/25"
+SPOOFED = "198.18.0.0/15"   # RFC 2544 benchmarking space: 131,072 sources
 LEGIT_SERVER = "198.51.100.1"
 GEN_CPU = 0
 SRV_CPU = (os.cpu_count() or 1) - 1
