@@ -4,7 +4,8 @@
  *
  * synguard_xdp classifies every packet once: malformed frames and impossible
  * TCP flag combinations aimed at protected ports are dropped; with cookies
- * on, SYNs to protected ports are answered in place with a SYN-ACK carrying
+ * on (always, or in auto mode while the SYN rate says attack), SYNs to
+ * protected ports are answered in place with a SYN-ACK carrying
  * synguard's cookie (XDP_TX), and ACKs reaching a listener must carry a
  * valid cookie. Each packet is accounted to exactly one per-CPU counter.
  *
@@ -20,6 +21,7 @@
 #include "lib/synack.h"
 #include "lib/ack.h"
 #include "lib/reqsk.h"
+#include "lib/adaptive.h"
 
 /* sg_tcp_verdict(): "a SYN or ACK for the cookie path" */
 #define SG_COOKIE_PATH	(SG_STAT__MAX + 1)
@@ -55,6 +57,36 @@ __noinline int sg_cookie_path(struct xdp_md *ctx, const struct sg_pkt_loc *loc)
 	return verdict;
 }
 
+/*
+ * --cookies auto: should this SYN (@syn) or ACK take the cookie path? A SYN
+ * left to the kernel marks its source in peers (slot @slot), since the
+ * kernel may make a socket of it. A global function: the verifier checks it
+ * once.
+ */
+__noinline int sg_adaptive(__u32 syn, __u32 slot)
+{
+	__u64 now = bpf_jiffies64(), hz = sg_hz();
+	struct sg_syn_rate *r;
+	struct sg_config *cfg;
+	struct sg_attack *a;
+	struct sg_peers *p;
+	__u32 zero = 0;
+
+	cfg = bpf_map_lookup_elem(&config_map, &zero);
+	r = bpf_map_lookup_elem(&syn_rate_map, &zero);
+	a = bpf_map_lookup_elem(&attack_map, &zero);
+	if (!cfg || !r || !a)
+		return 0;
+	if (!syn)
+		return sg_adaptive_acks(a, now, hz);
+	if (sg_adaptive_syn(r, a, cfg, now, hz))
+		return 1;
+	p = sg_peers();
+	if (p)
+		sg_peer_mark(p, slot, sg_peer_now());
+	return 0;
+}
+
 /* TCP policy for a packet whose 20-byte header is known to be readable. */
 static sg_always_inline __u32 sg_tcp_verdict(struct sg_pkt *pkt)
 {
@@ -82,9 +114,12 @@ static sg_always_inline __u32 sg_tcp_verdict(struct sg_pkt *pkt)
 	cfg = bpf_map_lookup_elem(&config_map, &zero);
 	if (!cfg || cfg->cookie_mode == SG_COOKIES_OFF)
 		return flags == SG_TCP_SYN ? SG_STAT_PASS_SYN : SG_STAT_PASS_TCP;
-	if (flags == SG_TCP_SYN || flags == SG_TCP_ACK)
-		return SG_COOKIE_PATH;
-	return SG_STAT_PASS_TCP;
+	if (flags != SG_TCP_SYN && flags != SG_TCP_ACK)
+		return SG_STAT_PASS_TCP;
+	if (cfg->cookie_mode == SG_COOKIES_AUTO &&
+	    !sg_adaptive(flags == SG_TCP_SYN, sg_peer_slot(pkt)))
+		return flags == SG_TCP_SYN ? SG_STAT_PASS_SYN : SG_STAT_PASS_TCP;
+	return SG_COOKIE_PATH;
 }
 
 SEC("xdp")

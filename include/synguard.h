@@ -103,7 +103,7 @@ struct sg_counter {
 enum sg_cookie_mode {
 	SG_COOKIES_OFF = 0,	/* filter only: SYNs go to the kernel */
 	SG_COOKIES_ALWAYS = 1,	/* answer every SYN to a protected port */
-	SG_COOKIES_AUTO = 2,	/* adaptive (policy issue); like ALWAYS for now */
+	SG_COOKIES_AUTO = 2,	/* answer in XDP while the SYN rate says attack */
 };
 
 #define SG_CFG_ECN	(1u << 0)	/* the server accepts ECN (tcp_ecn != 0) */
@@ -120,7 +120,27 @@ struct sg_config {
 	__u8 rcv_wscale;	/* our window scale, as the kernel would pick */
 	__u8 key_shift;		/* key epoch = cookie period >> key_shift */
 	__u8 pad[3];
-	__u32 reserved[10];
+	__u32 syn_threshold;	/* auto: SYNs per second that engage cookies */
+	__u32 syn_threshold_cpu; /* ... as seen by one CPU (threshold / CPUs) */
+	__u32 cooldown_ms;	/* auto: calm this long before disengaging */
+	__u32 reserved[7];
+};
+
+#define SG_DEFAULT_SYN_THRESHOLD	10000
+#define SG_DEFAULT_COOLDOWN_MS		30000
+
+/*
+ * Value of the single-entry "attack_map": adaptive mode's shared state,
+ * written by whichever CPU sees a transition (and at most a few times a
+ * second while an attack lasts). Times in jiffies, 0 = never.
+ */
+struct sg_attack {
+	__u64 active_since;	/* cookies engaged since; 0: not engaged */
+	__u64 last_over;	/* a CPU last saw the rate over the threshold */
+	__u64 ended_at;		/* the last attack ended (ACKs checked a while) */
+	__u64 started_ns;	/* bpf_ktime_get_ns() at the start (for userspace) */
+	__u32 peak_rate;	/* busiest CPU's SYN rate during the attack, per s */
+	__u32 attacks;		/* attacks seen since attach */
 };
 
 /*
@@ -230,6 +250,8 @@ struct sg_attach_info {
 enum sg_event_kind {
 	SG_EV_DROP_SAMPLE = 1,	/* a dropped packet, rate limited per CPU */
 	SG_EV_KEY_ROTATION = 2,	/* a new cookie key epoch began (reason = epoch) */
+	SG_EV_ATTACK_START = 3,	/* auto mode engaged cookies (rate: the SYN rate) */
+	SG_EV_ATTACK_END = 4,	/* ... and disengaged them (rate: peak, duration_ms) */
 };
 
 /* Ring buffer record. Addresses are in network byte order; IPv4 uses the
@@ -247,6 +269,8 @@ struct sg_event {
 	__u16 pad;
 	__u8 saddr[16];
 	__u8 daddr[16];
+	__u32 rate;		/* attack events: SYNs per second (busiest CPU) */
+	__u32 duration_ms;	/* attack end: how long cookies were engaged */
 };
 
 /*

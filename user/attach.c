@@ -27,16 +27,21 @@ static void attach_usage(FILE *f)
 		"programs can share it) and pin its maps for the other verbs.\n"
 		"\n"
 		"  -p, --ports LIST       protected TCP ports, e.g. 80,443,8000-8100\n"
-		"  -c, --cookies MODE     always: answer every SYN to a protected port with a\n"
-		"                         SYN cookie in XDP; auto (default): adaptive, for now\n"
-		"                         the same as always; off: filtering only\n"
+		"  -c, --cookies MODE     auto (default): answer SYNs to protected ports with\n"
+		"                         SYN cookies in XDP while their rate is over the\n"
+		"                         threshold, else leave them to the kernel; always:\n"
+		"                         answer every one; off: filtering only\n"
+		"  -s, --syn-threshold N  auto: SYNs per second that engage cookies\n"
+		"                         (default %d)\n"
+		"  -C, --cooldown SECS    auto: seconds under half the threshold before\n"
+		"                         cookies disengage (default %d)\n"
 		"  -k, --key-file PATH    cookie master key (32 hex digits), shared by hosts\n"
 		"                         behind one anycast/ECMP address (default: random)\n"
 		"  -t, --ttl N            TTL / hop limit of SYN-ACKs (default 64)\n"
 		"  -m, --xdp-mode MODE    native (default) or skb (generic XDP)\n"
 		"  -e, --event-rate N     sampled events per second per CPU (default %d, 0 = off)\n"
 		"  -h, --help             this text\n",
-		SG_DEFAULT_EVENT_RATE);
+		SG_DEFAULT_SYN_THRESHOLD, SG_DEFAULT_COOLDOWN_MS / 1000, SG_DEFAULT_EVENT_RATE);
 }
 
 struct attach_args {
@@ -47,6 +52,8 @@ struct attach_args {
 	__u32 event_rate;
 	__u32 cookie_mode;
 	__u32 ttl;
+	__u32 syn_threshold;
+	__u32 cooldown_s;
 };
 
 static int attach_number(const char *opt, const char *arg, long min, long max, __u32 *out)
@@ -68,6 +75,8 @@ static int attach_parse(int argc, char **argv, struct attach_args *a)
 		{ "cookies", required_argument, NULL, 'c' },
 		{ "key-file", required_argument, NULL, 'k' },
 		{ "ttl", required_argument, NULL, 't' },
+		{ "syn-threshold", required_argument, NULL, 's' },
+		{ "cooldown", required_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
@@ -77,7 +86,9 @@ static int attach_parse(int argc, char **argv, struct attach_args *a)
 	a->event_rate = SG_DEFAULT_EVENT_RATE;
 	a->cookie_mode = SG_COOKIES_AUTO;
 	a->ttl = 64;
-	while ((c = getopt_long(argc, argv, "p:m:e:c:k:t:h", opts, NULL)) != -1) {
+	a->syn_threshold = SG_DEFAULT_SYN_THRESHOLD;
+	a->cooldown_s = SG_DEFAULT_COOLDOWN_MS / 1000;
+	while ((c = getopt_long(argc, argv, "p:m:e:c:k:t:s:C:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			a->ports = optarg;
@@ -105,6 +116,14 @@ static int attach_parse(int argc, char **argv, struct attach_args *a)
 			break;
 		case 't':
 			if (attach_number("--ttl", optarg, 1, 255, &a->ttl))
+				return -EINVAL;
+			break;
+		case 's':
+			if (attach_number("--syn-threshold", optarg, 1, 100000000, &a->syn_threshold))
+				return -EINVAL;
+			break;
+		case 'C':
+			if (attach_number("--cooldown", optarg, 1, 86400, &a->cooldown_s))
 				return -EINVAL;
 			break;
 		case 'h':
@@ -243,7 +262,7 @@ int cmd_attach(int argc, char **argv)
 	struct sg_config cfg = {};
 	struct bpf_map *map;
 	char dir[PATH_MAX], path[PATH_MAX], msg[256], *list = NULL;
-	bool attached = false;
+	bool attached = false, with_tc;
 	__u32 prog_id, tc_link_id = 0;
 	int err, tc_link = -1;
 
@@ -270,6 +289,7 @@ int cmd_attach(int argc, char **argv)
 		cfg.event_rate = args.event_rate;
 		cfg.cookie_mode = args.cookie_mode;
 		cfg.ttl = args.ttl;
+		sg_adaptive_config(&cfg, args.syn_threshold, args.cooldown_s * 1000);
 		err = sg_cookies_config(&ifc, &cfg);
 	}
 	if (!err)
@@ -304,8 +324,11 @@ int cmd_attach(int argc, char **argv)
 		}
 	}
 
-	/* The TC program needs the reqsk kfunc: load it only with cookies. */
-	bpf_program__set_autoload(skel->progs.synguard_tc, args.cookie_mode != SG_COOKIES_OFF);
+	/* The TC program needs the reqsk kfunc and TCX. Where the kernel has
+	 * them it is loaded whatever the mode, so that 'set cookies=' can turn
+	 * cookies on later. */
+	with_tc = args.cookie_mode != SG_COOKIES_OFF || (feat.reqsk_kfunc && feat.tcx);
+	bpf_program__set_autoload(skel->progs.synguard_tc, with_tc);
 
 	DECLARE_LIBXDP_OPTS(xdp_program_opts, xopts, .obj = skel->obj,
 			    .prog_name = "synguard_xdp");
@@ -335,7 +358,7 @@ int cmd_attach(int argc, char **argv)
 		sg_err("cannot pin the XDP program at %s: %s", path, strerror(errno));
 		goto out;
 	}
-	if (args.cookie_mode != SG_COOKIES_OFF) {
+	if (with_tc) {
 		err = attach_tc(skel, &ifc, dir, &tc_link, &tc_link_id);
 		if (err)
 			goto out;

@@ -47,7 +47,7 @@ static void sg_attachment_init(struct sg_attachment *a)
 {
 	memset(a, 0, sizeof(*a));
 	a->prog_fd = a->config_fd = a->ports_fd = -1;
-	a->stats_fd = a->events_fd = a->info_fd = -1;
+	a->stats_fd = a->events_fd = a->info_fd = a->attack_fd = -1;
 }
 
 int sg_attachment_open(const char *dir, struct sg_attachment *a)
@@ -62,6 +62,7 @@ int sg_attachment_open(const char *dir, struct sg_attachment *a)
 		{ "stats_map", offsetof(struct sg_attachment, stats_fd) },
 		{ "events_map", offsetof(struct sg_attachment, events_fd) },
 		{ "info_map", offsetof(struct sg_attachment, info_fd) },
+		{ "attack_map", offsetof(struct sg_attachment, attack_fd) },
 	};
 	struct bpf_prog_info pinfo = {};
 	__u32 plen = sizeof(pinfo), zero = 0;
@@ -101,7 +102,7 @@ int sg_attachment_open(const char *dir, struct sg_attachment *a)
 void sg_attachment_close(struct sg_attachment *a)
 {
 	int *fds[] = { &a->prog_fd, &a->config_fd, &a->ports_fd,
-		       &a->stats_fd, &a->events_fd, &a->info_fd };
+		       &a->stats_fd, &a->events_fd, &a->info_fd, &a->attack_fd };
 
 	for (size_t i = 0; i < ARRAY_SIZE(fds); i++) {
 		if (*fds[i] >= 0)

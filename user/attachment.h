@@ -18,6 +18,7 @@ struct sg_attachment {
 	int stats_fd;
 	int events_fd;
 	int info_fd;
+	int attack_fd;
 	bool live;			/* our program is on info.ifindex */
 };
 

@@ -189,3 +189,17 @@ __u64 sg_cookie_epoch_now(__u32 key_shift)
 	return (((__u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec) >> SG_COOKIE_PERIOD_SHIFT) >>
 	       key_shift;
 }
+
+/* Adaptive mode's thresholds: each CPU compares its own SYN count with its
+ * share, so a flood spread over every CPU engages cookies at the threshold
+ * (one aimed at a single CPU, sooner). */
+void sg_adaptive_config(struct sg_config *cfg, __u32 syn_threshold, __u32 cooldown_ms)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (cpus < 1)
+		cpus = 1;
+	cfg->syn_threshold = syn_threshold;
+	cfg->syn_threshold_cpu = (syn_threshold + cpus - 1) / cpus;
+	cfg->cooldown_ms = cooldown_ms;
+}

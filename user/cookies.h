@@ -12,5 +12,6 @@ int sg_cookies_require(const struct sg_features *f, __u32 mode);
 int sg_cookies_config(const struct sg_iface *ifc, struct sg_config *cfg);
 int sg_cookie_key_load(const char *path, struct sg_cookie_key *key);
 __u64 sg_cookie_epoch_now(__u32 key_shift);
+void sg_adaptive_config(struct sg_config *cfg, __u32 syn_threshold, __u32 cooldown_ms);
 
 #endif /* SG_USER_COOKIES_H */

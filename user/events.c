@@ -130,6 +130,23 @@ static int events_handle(void *data, void *raw, size_t size)
 		json_object_set_new(o, "kind", json_string("key_rotation"));
 		json_object_set_new(o, "epoch", json_integer(e->reason));
 		snprintf(line, sizeof(line), "%s %s key_rotation epoch=%u", ts, ifname, e->reason);
+	} else if (e->kind == SG_EV_ATTACK_START || e->kind == SG_EV_ATTACK_END) {
+		bool end = e->kind == SG_EV_ATTACK_END;
+
+		json_object_clear(o);
+		json_object_set_new(o, "ts", json_string(ts));
+		json_object_set_new(o, "interface", json_string(ifname));
+		json_object_set_new(o, "kind", json_string(sg_event_kind_name(e->kind)));
+		json_object_set_new(o, end ? "peak_syn_rate" : "syn_rate", json_integer(e->rate));
+		if (end) {
+			json_object_set_new(o, "duration_ms", json_integer(e->duration_ms));
+			snprintf(line, sizeof(line),
+				 "%s %s attack_ended peak_syn_rate=%u/s duration=%.1fs (cookies off)",
+				 ts, ifname, e->rate, e->duration_ms / 1000.0);
+		} else {
+			snprintf(line, sizeof(line), "%s %s attack_started syn_rate=%u/s (cookies on)",
+				 ts, ifname, e->rate);
+		}
 	} else if (e->family == 6)
 		snprintf(line, sizeof(line), "%s %s %s %s [%s]:%u -> [%s]:%u flags=%s suppressed=%u",
 			 ts, ifname, sg_event_kind_name(e->kind), sg_stat_name(e->reason),

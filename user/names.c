@@ -25,6 +25,10 @@ const char *sg_event_kind_name(unsigned int kind)
 		return "drop_sample";
 	case SG_EV_KEY_ROTATION:
 		return "key_rotation";
+	case SG_EV_ATTACK_START:
+		return "attack_started";
+	case SG_EV_ATTACK_END:
+		return "attack_ended";
 	}
 	return "unknown";
 }

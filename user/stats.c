@@ -6,10 +6,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
+#include <bpf/bpf.h>
 #include <jansson.h>
 
 #include "attachment.h"
+#include "cookies.h"
 #include "stats_read.h"
 
 static void stats_usage(FILE *f)
@@ -66,6 +69,65 @@ static json_t *stats_cookies_json(const struct sg_snapshot *s)
 			 (json_int_t)c.expired, "handshakes", (json_int_t)c.handshakes);
 }
 
+/* Adaptive mode's state as the BPF side keeps it. */
+struct adaptive_view {
+	struct sg_config cfg;
+	struct sg_attack att;
+	double engaged_s;	/* < 0: not engaged */
+};
+
+static int stats_adaptive(const struct sg_attachment *a, struct adaptive_view *v)
+{
+	struct timespec now;
+	__u32 zero = 0;
+
+	memset(v, 0, sizeof(*v));
+	if (bpf_map_lookup_elem(a->config_fd, &zero, &v->cfg) ||
+	    bpf_map_lookup_elem(a->attack_fd, &zero, &v->att))
+		return -errno;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	v->engaged_s = -1;
+	if (v->att.active_since)
+		v->engaged_s = (now.tv_sec * 1e9 + now.tv_nsec - (double)v->att.started_ns) / 1e9;
+	return 0;
+}
+
+static json_t *stats_adaptive_json(const struct sg_attachment *a)
+{
+	struct adaptive_view v;
+
+	if (stats_adaptive(a, &v))
+		return json_null();
+	return json_pack("{s:s, s:b, s:f, s:i, s:i, s:i, s:f}",
+			 "mode", sg_cookie_mode_name(v.cfg.cookie_mode),
+			 "engaged", v.cfg.cookie_mode == SG_COOKIES_ALWAYS || v.att.active_since,
+			 "engaged_for_s", v.engaged_s < 0 ? 0.0 : v.engaged_s,
+			 "peak_syn_rate", (json_int_t)v.att.peak_rate,
+			 "attacks", (json_int_t)v.att.attacks,
+			 "syn_threshold", (json_int_t)v.cfg.syn_threshold,
+			 "cooldown_s", v.cfg.cooldown_ms / 1000.0);
+}
+
+static void stats_adaptive_human(const struct sg_attachment *a)
+{
+	struct adaptive_view v;
+
+	if (stats_adaptive(a, &v))
+		return;
+	if (v.cfg.cookie_mode != SG_COOKIES_AUTO) {
+		printf("  cookies %s\n", sg_cookie_mode_name(v.cfg.cookie_mode));
+		return;
+	}
+	if (v.att.active_since)
+		printf("  cookies auto: ENGAGED for %.1f s, peak %u SYN/s per CPU "
+		       "(threshold %u/s, cooldown %.0f s)\n", v.engaged_s, v.att.peak_rate,
+		       v.cfg.syn_threshold, v.cfg.cooldown_ms / 1000.0);
+	else
+		printf("  cookies auto: standing by (threshold %u SYN/s, cooldown %.0f s, "
+		       "%u attacks so far)\n", v.cfg.syn_threshold, v.cfg.cooldown_ms / 1000.0,
+		       v.att.attacks);
+}
+
 static json_t *stats_json(const struct stats_view *v)
 {
 	struct sg_totals t, tp;
@@ -100,6 +162,7 @@ static json_t *stats_json(const struct stats_view *v)
 	json_object_set_new(o, "passes", passes);
 	json_object_set_new(o, "answers", answers);
 	json_object_set_new(o, "cookies", stats_cookies_json(&v->cur));
+	json_object_set_new(o, "adaptive", stats_adaptive_json(v->a));
 	json_object_set_new(o, "counters", counters);
 	if (!v->have_prev)
 		return o;
@@ -153,6 +216,7 @@ static void stats_human(const struct stats_view *v)
 	stats_row("passed", &t.passed, p ? &tp.passed : NULL, dt);
 	stats_row("answered (XDP_TX)", &t.answered, p ? &tp.answered : NULL, dt);
 	stats_row("dropped", &t.dropped, p ? &tp.dropped : NULL, dt);
+	stats_adaptive_human(v->a);
 	{
 		struct cookie_summary c;
 

@@ -2,6 +2,7 @@
 """attach / detach / status: documented behaviour and every error path.
 Each failure must print one line on stderr, exit non-zero and leave
 nothing attached or pinned."""
+import json
 import os
 import subprocess
 
@@ -57,12 +58,17 @@ def test_attach_status_detach(topo):
     assert '"id":%d,' % a["tc_link_id"] not in links.replace(" ", "")
 
 
-def test_cookies_off_has_no_tc_program(topo):
+def test_cookies_off_still_loads_tc_program(topo):
+    """With cookies off the TC program is attached anyway where the kernel
+    has what it needs, so that 'set cookies=' can turn cookies on; detach
+    removes it with the rest."""
     srv = topo.server
     srv.synguard("attach", "sg0", "--ports", "80", "--cookies", "off")
     (a,) = srv.synguard_json("status", "--json")["attachments"]
-    assert a["cookies"] == "off" and a["tc_link_id"] == 0
+    assert a["cookies"] == "off" and a["tc_link_id"] != 0
     srv.synguard("detach", "sg0")
+    links = json.loads(srv.exec(["bpftool", "-j", "link", "show"]).stdout)
+    assert all(link["id"] != a["tc_link_id"] for link in links)
 
 
 def test_skb_mode(topo):

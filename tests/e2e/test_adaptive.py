@@ -1,0 +1,135 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""Adaptive cookies (--cookies auto) against real floods, and live
+configuration with 'synguard set'."""
+import json
+import os
+import signal
+import subprocess
+import time
+
+import sgtest
+
+SYNFLOOD = os.path.join(sgtest.REPO, "build", "synflood")
+
+# Opens connections to the server until told to stop (SIGTERM), then prints
+# how many succeeded and how many failed.
+CLIENT = r"""
+import json, signal, socket, sys, time
+stop = False
+def halt(*a):
+    global stop
+    stop = True
+signal.signal(signal.SIGTERM, halt)
+ok = failed = 0
+while not stop:
+    try:
+        s = socket.create_connection((sys.argv[1], 80), timeout=3)
+        s.sendall(b"GET / HTTP/1.0\r\n\r\n")
+        if s.recv(64).startswith(b"HTTP/1.1 200"):
+            ok += 1
+        else:
+            failed += 1
+        s.close()
+    except OSError:
+        failed += 1
+    time.sleep(0.02)
+print(json.dumps({"ok": ok, "failed": failed}))
+"""
+
+
+def stats(ns):
+    return ns.synguard_json("stats", "sg0", "--json", "--interval", "0")
+
+
+def flood(ns, rate, secs):
+    return json.loads(sgtest.run(ns.cmd([
+        SYNFLOOD, "--iface", "sg1", "--dst", sgtest.SERVER4, "--src", "192.0.2.128/25",
+        "--rate", str(rate), "--count", str(rate * secs * 2), "--duration", str(secs),
+        "--json"]), timeout=secs + 60).stdout)
+
+
+def test_auto_engages_above_threshold_and_disengages_after_cooldown(web):
+    """Below the threshold SYNs go to the kernel; above it cookies engage and
+    an event says so; after the cooldown they disengage with another event.
+    A client opening connections all along loses none."""
+    srv, cli = web.server, web.client
+    srv.synguard("attach", "sg0", "--ports", "80", "--cookies", "auto",
+                 "--syn-threshold", "4000", "--cooldown", "2")
+    events = subprocess.Popen(srv.cmd([sgtest.SYNGUARD, "events", "sg0", "--json"]),
+                              stdout=subprocess.PIPE, text=True)
+    script = os.path.join(web.tmp, "client.py")
+    with open(script, "w") as f:
+        f.write(CLIENT)
+    client = cli.popen([sgtest.SCAPY_PY, script, sgtest.SERVER4], stdout=subprocess.PIPE,
+                       text=True)
+    try:
+        time.sleep(0.5)
+        flood(cli, 300, 2)                      # well below the threshold
+        quiet = stats(srv)
+        assert quiet["answers"]["synack"] == 0
+        assert quiet["passes"]["syn"] >= 500
+        assert not quiet["adaptive"]["engaged"]
+
+        flood(cli, 30000, 2)                    # well above it
+        hot = stats(srv)
+        assert hot["adaptive"]["engaged"] and hot["adaptive"]["attacks"] == 1
+        assert hot["answers"]["synack"] >= 30000
+
+        deadline = time.time() + 15             # cooldown 2 s, then a SYN ends it
+        while time.time() < deadline and stats(srv)["adaptive"]["engaged"]:
+            time.sleep(0.3)
+        calm = stats(srv)
+        assert not calm["adaptive"]["engaged"]
+        time.sleep(0.5)
+    finally:
+        client.send_signal(signal.SIGTERM)
+        out = json.loads(client.communicate(timeout=10)[0])
+        events.send_signal(signal.SIGINT)
+        lines = events.communicate(timeout=5)[0].splitlines()
+    assert out["ok"] >= 20 and out["failed"] == 0, out
+    kinds = [json.loads(line)["kind"] for line in lines]
+    assert kinds.count("attack_started") == 1 and kinds.count("attack_ended") == 1, kinds
+    ended = [json.loads(line) for line in lines if '"attack_ended"' in line][0]
+    assert ended["peak_syn_rate"] >= 2000 and ended["duration_ms"] >= 2000
+    # after the attack, SYNs go to the kernel again
+    after = stats(srv)["answers"]["synack"]
+    assert sgtest.curl(cli, "http://%s/" % sgtest.SERVER4, count=3) == ["200"] * 3
+    assert stats(srv)["answers"]["synack"] == after
+
+
+def test_set_changes_a_running_attachment(web):
+    """'set' changes the mode and ports at once, keeps the program and its
+    counters, and refuses bad settings without touching the running ones."""
+    srv, cli = web.server, web.client
+    srv.synguard("attach", "sg0", "--ports", "80", "--cookies", "off")
+    prog = srv.synguard_json("status", "sg0", "--json")["attachments"][0]["xdp_prog_id"]
+    assert sgtest.curl(cli, "http://%s/" % sgtest.SERVER4) == ["200"]
+    before = stats(srv)
+    assert before["answers"]["synack"] == 0 and before["passes"]["syn"] == 1
+
+    srv.synguard("set", "sg0", "cookies=always")
+    assert sgtest.curl(cli, "http://%s/" % sgtest.SERVER4) == ["200"]
+    s = stats(srv)
+    assert s["answers"]["synack"] == 1 and s["passes"]["cookie_ack"] == 1
+    assert s["packets"] > before["packets"]                 # counters kept
+    assert srv.synguard_json("status", "sg0", "--json")["attachments"][0]["xdp_prog_id"] == prog
+
+    srv.synguard("set", "sg0", "ports=8080", "syn-threshold=500", "cooldown=9")
+    assert sgtest.curl(cli, "http://%s/" % sgtest.SERVER4) == ["200"]
+    s2 = stats(srv)
+    assert s2["answers"]["synack"] == 1                     # port 80 no longer protected
+    assert s2["passes"]["unprotected_port"] > s["passes"]["unprotected_port"]
+    assert s2["adaptive"]["syn_threshold"] == 500 and s2["adaptive"]["cooldown_s"] == 9
+
+    for bad, needle in ((["colour=blue"], "unknown key 'colour'"),
+                        (["syn-threshold=lots"], "syn-threshold"),
+                        (["cookies=maybe"], "bad --cookies"),
+                        (["ports=99999"], "99999"),
+                        (["cookies=off", "ttl=0"], "ttl")):
+        r = srv.synguard("set", "sg0", *bad, check=False)
+        assert r.returncode != 0 and needle in r.stderr and len(r.stderr.splitlines()) == 1, \
+            (bad, r.stderr)
+    s3 = stats(srv)
+    assert s3["adaptive"]["mode"] == "always" and s3["adaptive"]["syn_threshold"] == 500
+    r = srv.synguard("set", "nosuch0", "cookies=off", check=False)
+    assert r.returncode != 0 and "not attached to nosuch0" in r.stderr

@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * synguard set IFACE key=value...
+ *
+ * Changes the running configuration of an attachment in place: the same
+ * program keeps running with its counters and state; the new values apply
+ * from the next packet. Every pair is checked before anything is written,
+ * so a bad one leaves the configuration untouched.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/bpf.h>
+
+#include "attachment.h"
+#include "cookies.h"
+#include "kernel_probe.h"
+
+#define SET_KEYS "cookies, syn-threshold, cooldown, ports, event-rate, ttl"
+
+static void set_usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: synguard set IFACE key=value...\n"
+		"\n"
+		"Change synguard's configuration on IFACE while it runs (same program,\n"
+		"counters and state kept). Keys:\n"
+		"  cookies=auto|always|off   the cookie mode\n"
+		"  syn-threshold=N           auto: SYNs per second that engage cookies\n"
+		"  cooldown=SECS             auto: calm seconds before cookies disengage\n"
+		"  ports=LIST                protected TCP ports, e.g. 80,443,8000-8100\n"
+		"  event-rate=N              sampled events per second per CPU (0 = off)\n"
+		"  ttl=N                     TTL / hop limit of SYN-ACKs\n");
+}
+
+/* Applies one key=value to the copies in @cfg and @ports. */
+static int set_one(const char *pair, struct sg_config *cfg, struct sg_ports *ports,
+		   bool *ports_set)
+{
+	const char *eq = strchr(pair, '=');
+	char key[32];
+	const char *val;
+	long v;
+
+	if (!eq || eq == pair || (size_t)(eq - pair) >= sizeof(key)) {
+		sg_err("bad setting '%s' (use key=value; keys: %s)", pair, SET_KEYS);
+		return -EINVAL;
+	}
+	snprintf(key, sizeof(key), "%.*s", (int)(eq - pair), pair);
+	val = eq + 1;
+	if (!strcmp(key, "cookies"))
+		return sg_cookie_mode_parse(val, &cfg->cookie_mode) ? -EINVAL : 0;
+	if (!strcmp(key, "syn-threshold")) {
+		if (sg_parse_number("syn-threshold", val, 1, 100000000, &v))
+			return -EINVAL;
+		sg_adaptive_config(cfg, v, cfg->cooldown_ms);
+		return 0;
+	}
+	if (!strcmp(key, "cooldown")) {
+		if (sg_parse_number("cooldown", val, 1, 86400, &v))
+			return -EINVAL;
+		cfg->cooldown_ms = v * 1000;
+		return 0;
+	}
+	if (!strcmp(key, "event-rate")) {
+		if (sg_parse_number("event-rate", val, 0, 1000000, &v))
+			return -EINVAL;
+		cfg->event_rate = v;
+		return 0;
+	}
+	if (!strcmp(key, "ttl")) {
+		if (sg_parse_number("ttl", val, 1, 255, &v))
+			return -EINVAL;
+		cfg->ttl = v;
+		return 0;
+	}
+	if (!strcmp(key, "ports")) {
+		memset(ports, 0, sizeof(*ports));
+		*ports_set = true;
+		return sg_ports_parse(val, ports);
+	}
+	sg_err("unknown key '%s' (keys: %s)", key, SET_KEYS);
+	return -EINVAL;
+}
+
+int cmd_set(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{}
+	};
+	struct sg_ports *ports = NULL;
+	struct sg_attachment a;
+	struct sg_features feat;
+	struct sg_config cfg;
+	bool ports_set = false;
+	__u32 zero = 0, mode_before;
+	int c, err;
+
+	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		if (c == 'h') {
+			set_usage(stdout);
+			return 0;
+		}
+		set_usage(stderr);
+		return -EINVAL;
+	}
+	if (argc - optind < 2) {
+		sg_err("set takes an interface and at least one key=value (see 'synguard set --help')");
+		return -EINVAL;
+	}
+	err = sg_require_privileges("set");
+	if (err)
+		return err;
+	err = sg_attachment_find(argv[optind], &a);
+	if (err == -ENOENT) {
+		sg_err("not attached to %s", argv[optind]);
+		return err;
+	}
+	if (err)
+		return err;
+	ports = calloc(1, sizeof(*ports));
+	if (!ports) {
+		err = -ENOMEM;
+		goto out;
+	}
+	if (bpf_map_lookup_elem(a.config_fd, &zero, &cfg)) {
+		err = -errno;
+		sg_err("cannot read the configuration of %s: %s", a.ifname, strerror(errno));
+		goto out;
+	}
+	mode_before = cfg.cookie_mode;
+	for (int i = optind + 1; i < argc; i++) {
+		err = set_one(argv[i], &cfg, ports, &ports_set);
+		if (err)
+			goto out;
+	}
+	if (cfg.cookie_mode != SG_COOKIES_OFF && mode_before == SG_COOKIES_OFF) {
+		if (!a.info.tc_link_id) {
+			sg_err("%s was attached without the TC program that completes handshakes "
+			       "(the kernel lacks it); cookies cannot be turned on", a.ifname);
+			err = -EOPNOTSUPP;
+			goto out;
+		}
+		sg_features_probe(&feat);
+		err = sg_cookies_require(&feat, cfg.cookie_mode);
+		if (err)
+			goto out;
+	}
+	if ((ports_set && bpf_map_update_elem(a.ports_fd, &zero, ports, 0)) ||
+	    bpf_map_update_elem(a.config_fd, &zero, &cfg, 0)) {
+		err = -errno;
+		sg_err("cannot write the configuration of %s: %s", a.ifname, strerror(errno));
+		goto out;
+	}
+	sg_info("%s: cookies %s, syn-threshold %u/s, cooldown %u s, event-rate %u/s, ttl %u%s",
+		a.ifname, sg_cookie_mode_name(cfg.cookie_mode), cfg.syn_threshold,
+		cfg.cooldown_ms / 1000, cfg.event_rate, cfg.ttl, ports_set ? ", ports changed" : "");
+out:
+	free(ports);
+	sg_attachment_close(&a);
+	return err;
+}
