@@ -71,7 +71,7 @@ $(BUILD)/tests/%.o: tests/unit/%.c $(SKELS) | $(BUILD)
 
 $(BUILD)/tests/%.bpf.o: tests/bpf/%.bpf.c vmlinux.h | $(BUILD)
 	@mkdir -p $(dir $@)
-	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+	$(CLANG) $(BPF_CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/unit_tests: $(UNIT_OBJS) $(filter-out $(BUILD)/user/main.o,$(USER_OBJS))
 	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS) -lcmocka
@@ -82,7 +82,7 @@ $(BUILD):
 test: test-deps $(BUILD)/synguard $(BUILD)/synflood $(BUILD)/unit_tests $(TEST_BPF)
 	@tests/run.sh
 
-unit: test-deps $(BUILD)/unit_tests
+unit: test-deps $(BUILD)/unit_tests $(TEST_BPF)
 	@tests/run.sh unit
 
 e2e: test-deps $(BUILD)/synguard $(BUILD)/synflood $(TEST_BPF)

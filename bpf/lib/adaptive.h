@@ -24,6 +24,7 @@
 
 struct sg_syn_rate {
 	__u64 window_start;	/* jiffies */
+	__u64 beat;		/* window_start of the last heartbeat sent */
 	__u32 count;		/* SYNs in this window */
 	__u32 pad;
 };
@@ -76,8 +77,10 @@ static sg_always_inline bool sg_adaptive_syn(struct sg_syn_rate *r, struct sg_at
 	r->count++;
 	limit = limit ? limit : 1;
 	if (r->count > (a->active_since ? limit / 2 : limit)) {
-		if (now - a->last_over >= win)
+		if (r->beat != r->window_start) {	/* once a window per CPU */
+			r->beat = r->window_start;
 			a->last_over = now;
+		}
 		if (!a->active_since && !__sync_val_compare_and_swap(&a->active_since, 0, now)) {
 			rate = r->count << SG_RATE_WINDOW_SHIFT;
 			a->started_ns = bpf_ktime_get_ns();
