@@ -82,9 +82,13 @@ static sg_always_inline bool sg_adaptive_syn(struct sg_syn_rate *r, struct sg_at
 			a->last_over = now;
 		}
 		if (!a->active_since && !__sync_val_compare_and_swap(&a->active_since, 0, now)) {
-			rate = r->count << SG_RATE_WINDOW_SHIFT;
+			/* the rate so far in this window, over a quarter of
+			 * it at least (a burst in one jiffy says little) */
+			since = now - r->window_start;
+			since = since > win / 4 ? since : (win / 4 ? win / 4 : 1);
+			rate = (__u64)r->count * hz / since;
 			a->started_ns = bpf_ktime_get_ns();
-			a->peak_rate = rate;
+			a->peak_rate = 0;	/* closed windows set it */
 			a->attacks++;
 			sg_attack_event(SG_EV_ATTACK_START, rate, 0);
 		}
