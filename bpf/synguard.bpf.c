@@ -22,6 +22,7 @@
 #include "lib/ack.h"
 #include "lib/reqsk.h"
 #include "lib/adaptive.h"
+#include "lib/lists.h"
 
 /* sg_tcp_verdict(): "a SYN or ACK for the cookie path" */
 #define SG_COOKIE_PATH	(SG_STAT__MAX + 1)
@@ -97,6 +98,12 @@ static sg_always_inline __u32 sg_tcp_verdict(struct sg_pkt *pkt)
 
 	if (!sg_port_protected(bpf_ntohs(tcp->dest)))
 		return SG_STAT_PASS_UNPROTECTED_PORT;
+	cfg = bpf_map_lookup_elem(&config_map, &zero);
+	if (cfg && cfg->lists) {
+		bad = sg_lists_verdict(pkt, cfg->lists);
+		if (bad)
+			return bad;
+	}
 
 	/* A SYN cut into fragments is an evasion trick, never needed. */
 	if (pkt->first_frag)
@@ -111,7 +118,6 @@ static sg_always_inline __u32 sg_tcp_verdict(struct sg_pkt *pkt)
 		return bad;
 
 	flags &= SG_TCP_SYN | SG_TCP_RST | SG_TCP_ACK;
-	cfg = bpf_map_lookup_elem(&config_map, &zero);
 	if (!cfg || cfg->cookie_mode == SG_COOKIES_OFF)
 		return flags == SG_TCP_SYN ? SG_STAT_PASS_SYN : SG_STAT_PASS_TCP;
 	if (flags != SG_TCP_SYN && flags != SG_TCP_ACK)

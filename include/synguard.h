@@ -32,7 +32,8 @@
 	X(PASS_KERNEL_COOKIE_ACK, kernel_cookie_ack)			\
 	X(PASS_SYNACK_FALLBACK, synack_fallback)			\
 	X(PASS_FRAGMENT, fragment)					\
-	X(PASS_VLAN_DEPTH, vlan_depth)
+	X(PASS_VLAN_DEPTH, vlan_depth)					\
+	X(PASS_ALLOWED, allowed)
 
 /* Packets answered in XDP (XDP_TX). */
 #define SG_STATS_TX(X)							\
@@ -61,7 +62,8 @@
 	X(DROP_FLAGS_PSH_NO_ACK, flags_psh_no_ack)			\
 	X(DROP_FLAGS_URG_NO_ACK, flags_urg_no_ack)			\
 	X(DROP_COOKIE_BAD, cookie_bad)					\
-	X(DROP_COOKIE_EXPIRED, cookie_expired)
+	X(DROP_COOKIE_EXPIRED, cookie_expired)				\
+	X(DROP_DENIED, denied)
 
 #define SG_STATS_INFO(X)						\
 	X(INFO_HANDSHAKES, handshakes)					\
@@ -123,7 +125,27 @@ struct sg_config {
 	__u32 syn_threshold;	/* auto: SYNs per second that engage cookies */
 	__u32 syn_threshold_cpu; /* ... as seen by one CPU (threshold / CPUs) */
 	__u32 cooldown_ms;	/* auto: calm this long before disengaging */
-	__u32 reserved[7];
+	__u32 lists;		/* SG_LIST_*: which allow/deny tries hold entries */
+	__u32 reserved[6];
+};
+
+/* Allow and deny lists: LPM tries by source prefix, consulted for packets
+ * to protected ports (deny first, then allow) when config.lists says they
+ * are not empty. */
+#define SG_LIST_ALLOW4	(1u << 0)
+#define SG_LIST_ALLOW6	(1u << 1)
+#define SG_LIST_DENY4	(1u << 2)
+#define SG_LIST_DENY6	(1u << 3)
+#define SG_LIST_MAX_ENTRIES	65536
+
+struct sg_lpm4 {
+	__u32 prefixlen;
+	__u8 addr[4];
+};
+
+struct sg_lpm6 {
+	__u32 prefixlen;
+	__u8 addr[16];
 };
 
 #define SG_DEFAULT_SYN_THRESHOLD	10000

@@ -33,7 +33,7 @@ bool sg_xdp_prog_on_ifindex(int ifindex, __u32 prog_id)
 	return found;
 }
 
-static int sg_pin_get(const char *dir, const char *name)
+int sg_pin_get(const char *dir, const char *name)
 {
 	char path[PATH_MAX];
 	int fd;

@@ -23,6 +23,7 @@ struct sg_attachment {
 };
 
 int sg_attachment_open(const char *dir, struct sg_attachment *a);
+int sg_pin_get(const char *dir, const char *name);
 void sg_attachment_close(struct sg_attachment *a);
 int sg_attachment_find(const char *ifname, struct sg_attachment *a);
 int sg_attachment_list(struct sg_attachment **out, int *count);

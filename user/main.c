@@ -17,6 +17,8 @@ static const struct {
 	{ "attach", cmd_attach, "attach to an interface and protect TCP ports" },
 	{ "detach", cmd_detach, "remove synguard from an interface" },
 	{ "set", cmd_set, "change thresholds, ports or the cookie mode while running" },
+	{ "allow", cmd_allow, "sources that bypass cookies and limits (add|del|list)" },
+	{ "deny", cmd_deny, "sources dropped before anything else (add|del|list)" },
 	{ "status", cmd_status, "what is attached where, and kernel features" },
 	{ "stats", cmd_stats, "counters and rates (--watch for a live view)" },
 	{ "events", cmd_events, "stream sampled events until Ctrl-C" },

@@ -1,0 +1,233 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * synguard allow|deny add|del|list IFACE [CIDR...]
+ *
+ * The allow and deny lists are LPM tries of source prefixes in the running
+ * program's maps: changes apply from the next packet. After each change the
+ * configuration's list flags say which tries hold entries, so the program
+ * skips empty ones.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <jansson.h>
+
+#include "attachment.h"
+#include "cidr.h"
+
+struct list_maps {
+	int fd4, fd6;
+	__u32 flag4, flag6;
+	const char *name;		/* "allow" or "deny" */
+};
+
+static void lists_usage(FILE *f, const char *verb)
+{
+	fprintf(f,
+		"Usage: synguard %s add|del IFACE CIDR...\n"
+		"       synguard %s list IFACE [--json]\n"
+		"\n"
+		"%s\n"
+		"Lists apply to packets for protected ports, take effect at once, and\n"
+		"accept IPv4 and IPv6 prefixes (an address alone is a /32 or /128).\n",
+		verb, verb,
+		!strcmp(verb, "deny") ?
+		"Sources in the deny list are dropped before any other check." :
+		"Sources in the allow list go to the kernel, past cookies and limits\n"
+		"(the deny list still wins).");
+}
+
+static void lpm_key(const struct sg_cidr *c, struct sg_lpm4 *k4, struct sg_lpm6 *k6)
+{
+	__u8 bytes[16];
+
+	memcpy(bytes, c->addr, 16);
+	/* host bits off, so that add and del of "10.1.2.3/8" name one entry */
+	for (int bit = c->prefix; bit < (c->family == 4 ? 32 : 128); bit++)
+		bytes[bit / 8] &= ~(0x80 >> (bit % 8));
+	if (c->family == 4) {
+		k4->prefixlen = c->prefix;
+		memcpy(k4->addr, bytes, 4);
+	} else {
+		k6->prefixlen = c->prefix;
+		memcpy(k6->addr, bytes, 16);
+	}
+}
+
+static bool lpm_empty(int fd)
+{
+	__u8 next[sizeof(struct sg_lpm6)];
+
+	return bpf_map_get_next_key(fd, NULL, next) != 0;
+}
+
+/* Sets config.lists from what the tries hold now. */
+static int lists_sync_flags(const struct sg_attachment *a, const struct list_maps *m)
+{
+	struct sg_config cfg;
+	__u32 zero = 0;
+
+	if (bpf_map_lookup_elem(a->config_fd, &zero, &cfg))
+		return -errno;
+	cfg.lists &= ~(m->flag4 | m->flag6);
+	if (!lpm_empty(m->fd4))
+		cfg.lists |= m->flag4;
+	if (!lpm_empty(m->fd6))
+		cfg.lists |= m->flag6;
+	if (bpf_map_update_elem(a->config_fd, &zero, &cfg, 0))
+		return -errno;
+	return 0;
+}
+
+static int lists_change(const struct sg_attachment *a, const struct list_maps *m, bool add,
+			char **cidrs, int n)
+{
+	struct sg_cidr *parsed = calloc(n, sizeof(*parsed));
+	__u8 one = 1;
+	int err = 0;
+
+	if (!parsed)
+		return -ENOMEM;
+	for (int i = 0; i < n && !err; i++)	/* all checked before any is applied */
+		err = sg_cidr_parse(cidrs[i], &parsed[i]);
+	for (int i = 0; i < n && !err; i++) {
+		struct sg_lpm4 k4;
+		struct sg_lpm6 k6;
+		int fd = parsed[i].family == 4 ? m->fd4 : m->fd6;
+		void *key = parsed[i].family == 4 ? (void *)&k4 : (void *)&k6;
+
+		lpm_key(&parsed[i], &k4, &k6);
+		if (add ? bpf_map_update_elem(fd, key, &one, 0) : bpf_map_delete_elem(fd, key)) {
+			err = -errno;
+			if (!add && err == -ENOENT)
+				sg_err("%s is not in the %s list of %s", cidrs[i], m->name, a->ifname);
+			else
+				sg_err("cannot %s %s %s the %s list of %s: %s", add ? "add" : "remove",
+				       cidrs[i], add ? "to" : "from", m->name, a->ifname,
+				       strerror(-err));
+		}
+	}
+	if (!err)
+		err = lists_sync_flags(a, m);
+	free(parsed);
+	return err;
+}
+
+static int lists_show(const struct sg_attachment *a, const struct list_maps *m, bool json)
+{
+	json_t *arr = json_array();
+	char text[INET6_ADDRSTRLEN + 8], addr[INET6_ADDRSTRLEN];
+	__u8 key[sizeof(struct sg_lpm6)], next[sizeof(struct sg_lpm6)];
+	int fds[2] = { m->fd4, m->fd6 };
+
+	for (int f = 0; f < 2; f++) {
+		void *prev = NULL;
+
+		while (!bpf_map_get_next_key(fds[f], prev, next)) {
+			__u32 plen;
+
+			memcpy(key, next, sizeof(key));
+			memcpy(&plen, key, 4);
+			inet_ntop(f ? AF_INET6 : AF_INET, key + 4, addr, sizeof(addr));
+			snprintf(text, sizeof(text), "%s/%u", addr, plen);
+			json_array_append_new(arr, json_string(text));
+			prev = key;
+		}
+	}
+	if (json) {
+		json_t *o = json_pack("{s:s, s:s, s:o}", "interface", a->ifname, "list", m->name,
+				      "prefixes", arr);
+
+		json_dumpf(o, stdout, JSON_COMPACT);
+		printf("\n");
+		json_decref(o);
+		return 0;
+	}
+	for (size_t i = 0; i < json_array_size(arr); i++)
+		printf("%s\n", json_string_value(json_array_get(arr, i)));
+	json_decref(arr);
+	return 0;
+}
+
+static int cmd_list_verb(const char *verb, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{}
+	};
+	bool deny = !strcmp(verb, "deny"), json = false;
+	struct list_maps m = {
+		.fd4 = -1, .fd6 = -1, .name = verb,
+		.flag4 = deny ? SG_LIST_DENY4 : SG_LIST_ALLOW4,
+		.flag6 = deny ? SG_LIST_DENY6 : SG_LIST_ALLOW6,
+	};
+	struct sg_attachment a;
+	const char *op;
+	int c, err;
+
+	while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
+		if (c == 'j') {
+			json = true;
+			continue;
+		}
+		lists_usage(c == 'h' ? stdout : stderr, verb);
+		return c == 'h' ? 0 : -EINVAL;
+	}
+	if (argc - optind < 2) {
+		sg_err("%s needs add, del or list and an interface (see 'synguard %s --help')",
+		       verb, verb);
+		return -EINVAL;
+	}
+	op = argv[optind];
+	if (strcmp(op, "add") && strcmp(op, "del") && strcmp(op, "list")) {
+		sg_err("unknown %s command '%s' (use add, del or list)", verb, op);
+		return -EINVAL;
+	}
+	if (strcmp(op, "list") && argc - optind < 3) {
+		sg_err("%s %s needs at least one CIDR", verb, op);
+		return -EINVAL;
+	}
+	err = sg_require_privileges(verb);
+	if (err)
+		return err;
+	err = sg_attachment_find(argv[optind + 1], &a);
+	if (err == -ENOENT) {
+		sg_err("not attached to %s", argv[optind + 1]);
+		return err;
+	}
+	if (err)
+		return err;
+	m.fd4 = sg_pin_get(a.dir, deny ? "deny4_map" : "allow4_map");
+	m.fd6 = sg_pin_get(a.dir, deny ? "deny6_map" : "allow6_map");
+	if (m.fd4 < 0 || m.fd6 < 0) {
+		err = m.fd4 < 0 ? m.fd4 : m.fd6;
+		sg_err("cannot open the %s list of %s: %s", verb, a.ifname, strerror(-err));
+	} else if (!strcmp(op, "list")) {
+		err = lists_show(&a, &m, json);
+	} else {
+		err = lists_change(&a, &m, !strcmp(op, "add"), argv + optind + 2,
+				   argc - optind - 2);
+	}
+	if (m.fd4 >= 0)
+		close(m.fd4);
+	if (m.fd6 >= 0)
+		close(m.fd6);
+	sg_attachment_close(&a);
+	return err;
+}
+
+int cmd_allow(int argc, char **argv)
+{
+	return cmd_list_verb("allow", argc, argv);
+}
+
+int cmd_deny(int argc, char **argv)
+{
+	return cmd_list_verb("deny", argc, argv);
+}
