@@ -24,8 +24,15 @@
 #include "lib/adaptive.h"
 #include "lib/lists.h"
 
-/* sg_tcp_verdict(): "a SYN or ACK for the cookie path" */
+/* sg_tcp_verdict(): "for the cookie path", plus what it must do there */
 #define SG_COOKIE_PATH	(SG_STAT__MAX + 1)
+#define SG_ACT_COOKIES	1	/* answer the SYN; check the ACK's cookie */
+#define SG_ACT_OOS	2	/* drop an ACK or RST that matches no socket */
+
+#define SG_KIND_ACK	0
+#define SG_KIND_SYN	1
+#define SG_KIND_RST	2
+#define SG_KIND_OTHER	3
 
 /*
  * SYNs and ACKs to protected ports while cookies are on. A global function:
@@ -51,41 +58,52 @@ __noinline int sg_cookie_path(struct xdp_md *ctx, const struct sg_pkt_loc *loc)
 	if (flags == SG_TCP_SYN)
 		verdict = sg_syn_answerable(ctx, &pkt) ? sg_synack(ctx, &pkt, cfg) :
 								 SG_STAT_PASS_SYN;
+	else if (flags & SG_TCP_RST)
+		verdict = sg_rst_verdict(ctx, &pkt);
 	else
-		verdict = sg_ack_verdict(ctx, &pkt, cfg);
+		verdict = sg_ack_verdict(ctx, &pkt, cfg, loc->act & SG_ACT_OOS);
 	if (SG_STAT_IS_DROP(verdict))
 		sg_event_drop(ctx, &pkt, verdict);
 	return verdict;
 }
 
 /*
- * --cookies auto: should this SYN (@syn) or ACK take the cookie path? A SYN
- * left to the kernel marks its source in peers (slot @slot), since the
- * kernel may make a socket of it. A global function: the verifier checks it
- * once.
+ * --cookies auto: what this SYN, ACK or RST (@kind) needs: SG_ACT_COOKIES
+ * (a SYN answered, an ACK's cookie checked) and SG_ACT_OOS (dropped if it
+ * matches no socket). A SYN left to the kernel marks its source in peers
+ * (slot @slot), since the kernel may make a socket of it. A global
+ * function: the verifier checks it once.
  */
-__noinline int sg_adaptive(__u32 syn, __u32 slot)
+__noinline int sg_adaptive(__u32 kind, __u32 slot)
 {
 	__u64 now = bpf_jiffies64(), hz = sg_hz();
 	struct sg_syn_rate *r;
 	struct sg_config *cfg;
 	struct sg_attack *a;
 	struct sg_peers *p;
-	__u32 zero = 0;
+	__u32 zero = 0, act = 0;
+	bool oos;
 
 	cfg = bpf_map_lookup_elem(&config_map, &zero);
 	r = bpf_map_lookup_elem(&syn_rate_map, &zero);
 	a = bpf_map_lookup_elem(&attack_map, &zero);
 	if (!cfg || !r || !a)
 		return 0;
-	if (!syn)
-		return sg_adaptive_acks(a, now, hz);
-	if (sg_adaptive_syn(r, a, cfg, now, hz))
-		return 1;
-	p = sg_peers();
-	if (p)
-		sg_peer_mark(p, slot, sg_peer_now());
-	return 0;
+	if (kind == SG_KIND_SYN) {
+		if (sg_adaptive_syn(r, a, cfg, now, hz))
+			return SG_ACT_COOKIES;
+		p = sg_peers();
+		if (p)
+			sg_peer_mark(p, slot, sg_peer_now());
+		return 0;
+	}
+	oos = cfg->out_of_state == SG_OOS_ALWAYS ||
+	      (cfg->out_of_state == SG_OOS_ATTACK && a->active_since);
+	if (oos)
+		act |= SG_ACT_OOS;
+	if (kind == SG_KIND_ACK && sg_adaptive_acks(a, now, hz))
+		act |= SG_ACT_COOKIES;
+	return act;
 }
 
 /* TCP policy for a packet whose 20-byte header is known to be readable. */
@@ -93,7 +111,7 @@ static sg_always_inline __u32 sg_tcp_verdict(struct sg_pkt *pkt)
 {
 	struct tcphdr *tcp = pkt->tcp;
 	struct sg_config *cfg;
-	__u32 doff_len, bad, zero = 0;
+	__u32 doff_len, bad, kind, act, zero = 0;
 	__u8 flags;
 
 	if (!sg_port_protected(bpf_ntohs(tcp->dest)))
@@ -120,12 +138,20 @@ static sg_always_inline __u32 sg_tcp_verdict(struct sg_pkt *pkt)
 	flags &= SG_TCP_SYN | SG_TCP_RST | SG_TCP_ACK;
 	if (!cfg || cfg->cookie_mode == SG_COOKIES_OFF)
 		return flags == SG_TCP_SYN ? SG_STAT_PASS_SYN : SG_STAT_PASS_TCP;
-	if (flags != SG_TCP_SYN && flags != SG_TCP_ACK)
+	kind = flags == SG_TCP_SYN ? SG_KIND_SYN : flags == SG_TCP_ACK ? SG_KIND_ACK :
+	       flags & SG_TCP_RST ? SG_KIND_RST : SG_KIND_OTHER;
+	if (kind == SG_KIND_OTHER)
 		return SG_STAT_PASS_TCP;
-	if (cfg->cookie_mode == SG_COOKIES_AUTO &&
-	    !sg_adaptive(flags == SG_TCP_SYN, sg_peer_slot(pkt)))
-		return flags == SG_TCP_SYN ? SG_STAT_PASS_SYN : SG_STAT_PASS_TCP;
-	return SG_COOKIE_PATH;
+	if (cfg->cookie_mode == SG_COOKIES_AUTO)
+		act = sg_adaptive(kind, sg_peer_slot(pkt));
+	else	/* always: cookies engaged for good */
+		act = (kind != SG_KIND_RST ? SG_ACT_COOKIES : 0) |
+		      (cfg->out_of_state != SG_OOS_OFF ? SG_ACT_OOS : 0);
+	if (kind == SG_KIND_RST)
+		act &= SG_ACT_OOS;
+	if (!act)
+		return kind == SG_KIND_SYN ? SG_STAT_PASS_SYN : SG_STAT_PASS_TCP;
+	return SG_COOKIE_PATH + act;
 }
 
 SEC("xdp")
@@ -137,10 +163,11 @@ int synguard_xdp(struct xdp_md *ctx)
 	verdict = sg_parse(ctx, &pkt);
 	if (verdict == SG_PARSED_TCP)
 		verdict = sg_tcp_verdict(&pkt);
-	if (verdict == SG_COOKIE_PATH) {
+	if (verdict > SG_COOKIE_PATH) {
 		struct sg_pkt_loc loc;
 
 		sg_pkt_to_loc(&pkt, &loc);
+		loc.act = verdict - SG_COOKIE_PATH;
 		verdict = sg_cookie_path(ctx, &loc);
 		sg_count(verdict, loc.len);
 		if (SG_STAT_IS_TX(verdict))

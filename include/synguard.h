@@ -63,7 +63,9 @@
 	X(DROP_FLAGS_URG_NO_ACK, flags_urg_no_ack)			\
 	X(DROP_COOKIE_BAD, cookie_bad)					\
 	X(DROP_COOKIE_EXPIRED, cookie_expired)				\
-	X(DROP_DENIED, denied)
+	X(DROP_DENIED, denied)						\
+	X(DROP_ACK_NO_SOCKET, ack_no_socket)				\
+	X(DROP_RST_NO_SOCKET, rst_no_socket)
 
 #define SG_STATS_INFO(X)						\
 	X(INFO_HANDSHAKES, handshakes)					\
@@ -126,7 +128,16 @@ struct sg_config {
 	__u32 syn_threshold_cpu; /* ... as seen by one CPU (threshold / CPUs) */
 	__u32 cooldown_ms;	/* auto: calm this long before disengaging */
 	__u32 lists;		/* SG_LIST_*: which allow/deny tries hold entries */
-	__u32 reserved[6];
+	__u32 out_of_state;	/* enum sg_oos_mode */
+	__u32 reserved[5];
+};
+
+/* Out-of-state filtering: ACKs and RSTs to protected ports that match no
+ * socket (and carry no valid cookie) are dropped in XDP ... */
+enum sg_oos_mode {
+	SG_OOS_ATTACK = 0,	/* ... while cookies are engaged (the default) */
+	SG_OOS_ALWAYS = 1,	/* ... always, with cookies on */
+	SG_OOS_OFF = 2,		/* ... never: the kernel resets them */
 };
 
 /* Allow and deny lists: LPM tries by source prefix, consulted for packets

@@ -35,6 +35,8 @@ static void attach_usage(FILE *f)
 		"                         (default %d)\n"
 		"  -C, --cooldown SECS    auto: seconds under half the threshold before\n"
 		"                         cookies disengage (default %d)\n"
+		"  -o, --out-of-state M   drop ACKs and RSTs that match no socket: attack\n"
+		"                         (default: while cookies are engaged), always, off\n"
 		"  -k, --key-file PATH    cookie master key (32 hex digits), shared by hosts\n"
 		"                         behind one anycast/ECMP address (default: random)\n"
 		"  -t, --ttl N            TTL / hop limit of SYN-ACKs (default 64)\n"
@@ -54,6 +56,7 @@ struct attach_args {
 	__u32 ttl;
 	__u32 syn_threshold;
 	__u32 cooldown_s;
+	__u32 out_of_state;
 };
 
 static int attach_number(const char *opt, const char *arg, long min, long max, __u32 *out)
@@ -77,6 +80,7 @@ static int attach_parse(int argc, char **argv, struct attach_args *a)
 		{ "ttl", required_argument, NULL, 't' },
 		{ "syn-threshold", required_argument, NULL, 's' },
 		{ "cooldown", required_argument, NULL, 'C' },
+		{ "out-of-state", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
@@ -88,7 +92,7 @@ static int attach_parse(int argc, char **argv, struct attach_args *a)
 	a->ttl = 64;
 	a->syn_threshold = SG_DEFAULT_SYN_THRESHOLD;
 	a->cooldown_s = SG_DEFAULT_COOLDOWN_MS / 1000;
-	while ((c = getopt_long(argc, argv, "p:m:e:c:k:t:s:C:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "p:m:e:c:k:t:s:C:o:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			a->ports = optarg;
@@ -124,6 +128,10 @@ static int attach_parse(int argc, char **argv, struct attach_args *a)
 			break;
 		case 'C':
 			if (attach_number("--cooldown", optarg, 1, 86400, &a->cooldown_s))
+				return -EINVAL;
+			break;
+		case 'o':
+			if (sg_oos_mode_parse(optarg, &a->out_of_state))
 				return -EINVAL;
 			break;
 		case 'h':
@@ -290,6 +298,7 @@ int cmd_attach(int argc, char **argv)
 		cfg.cookie_mode = args.cookie_mode;
 		cfg.ttl = args.ttl;
 		sg_adaptive_config(&cfg, args.syn_threshold, args.cooldown_s * 1000);
+		cfg.out_of_state = args.out_of_state;
 		err = sg_cookies_config(&ifc, &cfg);
 	}
 	if (!err)

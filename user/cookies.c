@@ -203,3 +203,23 @@ void sg_adaptive_config(struct sg_config *cfg, __u32 syn_threshold, __u32 cooldo
 	cfg->syn_threshold_cpu = (syn_threshold + cpus - 1) / cpus;
 	cfg->cooldown_ms = cooldown_ms;
 }
+
+int sg_oos_mode_parse(const char *s, __u32 *mode)
+{
+	if (!strcmp(s, "attack"))
+		*mode = SG_OOS_ATTACK;
+	else if (!strcmp(s, "always"))
+		*mode = SG_OOS_ALWAYS;
+	else if (!strcmp(s, "off"))
+		*mode = SG_OOS_OFF;
+	else {
+		sg_err("bad --out-of-state '%s' (use attack, always or off)", s);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+const char *sg_oos_mode_name(__u32 mode)
+{
+	return mode == SG_OOS_ALWAYS ? "always" : mode == SG_OOS_OFF ? "off" : "attack";
+}

@@ -12,6 +12,8 @@ int sg_cookies_require(const struct sg_features *f, __u32 mode);
 int sg_cookies_config(const struct sg_iface *ifc, struct sg_config *cfg);
 int sg_cookie_key_load(const char *path, struct sg_cookie_key *key);
 __u64 sg_cookie_epoch_now(__u32 key_shift);
+int sg_oos_mode_parse(const char *s, __u32 *mode);
+const char *sg_oos_mode_name(__u32 mode);
 void sg_adaptive_config(struct sg_config *cfg, __u32 syn_threshold, __u32 cooldown_ms);
 
 #endif /* SG_USER_COOKIES_H */

@@ -18,7 +18,7 @@
 #include "cookies.h"
 #include "kernel_probe.h"
 
-#define SET_KEYS "cookies, syn-threshold, cooldown, ports, event-rate, ttl"
+#define SET_KEYS "cookies, syn-threshold, cooldown, out-of-state, ports, event-rate, ttl"
 
 static void set_usage(FILE *f)
 {
@@ -30,6 +30,7 @@ static void set_usage(FILE *f)
 		"  cookies=auto|always|off   the cookie mode\n"
 		"  syn-threshold=N           auto: SYNs per second that engage cookies\n"
 		"  cooldown=SECS             auto: calm seconds before cookies disengage\n"
+		"  out-of-state=attack|always|off  drop ACKs/RSTs matching no socket\n"
 		"  ports=LIST                protected TCP ports, e.g. 80,443,8000-8100\n"
 		"  event-rate=N              sampled events per second per CPU (0 = off)\n"
 		"  ttl=N                     TTL / hop limit of SYN-ACKs\n");
@@ -64,6 +65,8 @@ static int set_one(const char *pair, struct sg_config *cfg, struct sg_ports *por
 		cfg->cooldown_ms = v * 1000;
 		return 0;
 	}
+	if (!strcmp(key, "out-of-state"))
+		return sg_oos_mode_parse(val, &cfg->out_of_state) ? -EINVAL : 0;
 	if (!strcmp(key, "event-rate")) {
 		if (sg_parse_number("event-rate", val, 0, 1000000, &v))
 			return -EINVAL;
@@ -155,9 +158,10 @@ int cmd_set(int argc, char **argv)
 		sg_err("cannot write the configuration of %s: %s", a.ifname, strerror(errno));
 		goto out;
 	}
-	sg_info("%s: cookies %s, syn-threshold %u/s, cooldown %u s, event-rate %u/s, ttl %u%s",
-		a.ifname, sg_cookie_mode_name(cfg.cookie_mode), cfg.syn_threshold,
-		cfg.cooldown_ms / 1000, cfg.event_rate, cfg.ttl, ports_set ? ", ports changed" : "");
+	sg_info("%s: cookies %s, syn-threshold %u/s, cooldown %u s, out-of-state %s, "
+		"event-rate %u/s, ttl %u%s", a.ifname, sg_cookie_mode_name(cfg.cookie_mode),
+		cfg.syn_threshold, cfg.cooldown_ms / 1000, sg_oos_mode_name(cfg.out_of_state),
+		cfg.event_rate, cfg.ttl, ports_set ? ", ports changed" : "");
 out:
 	free(ports);
 	sg_attachment_close(&a);

@@ -93,8 +93,23 @@ static sg_always_inline bool sg_kernel_cookie_ok(struct bpf_sock *sk, const stru
 	return bpf_tcp_check_syncookie(sk, ip6, sizeof(*ip6), tcp, sizeof(*tcp)) == 0;
 }
 
+/* A RST while out-of-state filtering is on: it must belong to a socket
+ * other than a listener (established, request, time-wait). */
+static sg_always_inline __u32 sg_rst_verdict(struct xdp_md *ctx, const struct sg_pkt *pkt)
+{
+	struct bpf_sock *sk = sg_lookup(ctx, pkt);
+	bool listener;
+
+	if (!sk)
+		return SG_STAT_DROP_RST_NO_SOCKET;
+	listener = sk->state == BPF_TCP_LISTEN;
+	bpf_sk_release(sk);
+	return listener ? SG_STAT_DROP_RST_NO_SOCKET : SG_STAT_PASS_TCP;
+}
+
+/* An ACK: @oos drops one that matches no socket at all. */
 static sg_always_inline __u32 sg_ack_verdict(struct xdp_md *ctx, struct sg_pkt *pkt,
-					     const struct sg_config *cfg)
+					     const struct sg_config *cfg, bool oos)
 {
 	struct tcphdr *tcp = pkt->tcp;
 	struct sg_tcp_opts o;
@@ -107,8 +122,8 @@ static sg_always_inline __u32 sg_ack_verdict(struct xdp_md *ctx, struct sg_pkt *
 	__u16 now;
 
 	sk = sg_lookup(ctx, pkt);
-	if (!sk)
-		return SG_STAT_PASS_TCP;	/* no socket: the kernel resets it */
+	if (!sk)	/* no socket: dropped, or the kernel resets it */
+		return oos ? SG_STAT_DROP_ACK_NO_SOCKET : SG_STAT_PASS_TCP;
 	peers = sg_peers();
 	slot = sg_peer_slot(pkt);
 	now = sg_peer_now();

@@ -201,7 +201,8 @@ struct sg_pkt_loc {
 	__u16 l4_off;
 	__u8 family;
 	__u8 vlan_depth;
-	__u8 pad[2];
+	__u8 act;		/* what the cookie path must do (synguard.bpf.c) */
+	__u8 pad;
 };
 
 static sg_always_inline void sg_pkt_to_loc(const struct sg_pkt *pkt, struct sg_pkt_loc *loc)
@@ -212,6 +213,8 @@ static sg_always_inline void sg_pkt_to_loc(const struct sg_pkt *pkt, struct sg_p
 	loc->l4_off = pkt->l4_off;
 	loc->family = pkt->ip4 ? 4 : 6;
 	loc->vlan_depth = pkt->vlan_depth;
+	loc->act = 0;
+	loc->pad = 0;
 }
 
 /* Rebuilds the pointers of a TCP packet from its offsets; false if the

@@ -133,3 +133,32 @@ def test_set_changes_a_running_attachment(web):
     assert s3["adaptive"]["mode"] == "always" and s3["adaptive"]["syn_threshold"] == 500
     r = srv.synguard("set", "nosuch0", "cookies=off", check=False)
     assert r.returncode != 0 and "not attached to nosuch0" in r.stderr
+
+
+RESET_PY = r"""
+import socket, struct, sys, time
+s = socket.create_connection((sys.argv[1], 80), timeout=3)
+s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+s.recv(100)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+s.close()                      # a RST on an established connection
+"""
+
+
+def test_out_of_state_keeps_real_resets(web):
+    """While out-of-state filtering drops spoofed RSTs, a client's RST on
+    its own connection still reaches the server."""
+    srv, cli = web.server, web.client
+    srv.synguard("attach", "sg0", "--ports", "80", "--cookies", "always")
+    script = os.path.join(web.tmp, "reset.py")
+    with open(script, "w") as f:
+        f.write(RESET_PY)
+    for addr in (sgtest.SERVER4, sgtest.SERVER6):
+        before = stats(srv)
+        cli.exec([sgtest.SCAPY_PY, script, addr])
+        time.sleep(0.2)
+        s = stats(srv)
+        assert s["drops"]["rst_no_socket"] == before["drops"]["rst_no_socket"], addr
+        assert s["adaptive"]["out_of_state"] == "attack"
+    # nginx saw the resets: nothing is left established on the server
+    assert srv.exec(["ss", "-Htn", "state", "established", "sport = :80"]).stdout.strip() == ""

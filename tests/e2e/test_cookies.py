@@ -174,11 +174,14 @@ def test_syn_flood_from_spoofed_sources(web):
     assert flood.wait(120) == 0
     assert codes and codes == ["200"] * len(codes)
     s = srv.synguard_json("stats", "sg0", "--json", "--interval", "0")
-    # Every SYN that reached synguard was answered in XDP, none left to the
-    # kernel; veth's receive ring may drop a little of a burst before XDP.
+    # Every spoofed SYN that reached synguard was answered in XDP; veth's
+    # receive ring may drop a little of a burst before XDP. Only a legitimate
+    # client's SYN can go to the kernel: one reusing the port of a connection
+    # the server holds in TIME-WAIT (the server closes first here).
     legit = s["passes"]["cookie_ack"]
     c = s["cookies"]
-    assert c["cookies_sent"] == c["syns"] == s["answers"]["synack"]
+    assert c["cookies_sent"] == s["answers"]["synack"]
+    assert c["syns"] - c["cookies_sent"] == s["passes"]["syn"] <= len(codes)
     assert c["syns"] - legit >= 0.9 * 6000
     assert c["acks_validated"] == legit and c["handshakes"] >= legit
     assert c["acks_rejected"] == {"bad": 0, "expired": 0}

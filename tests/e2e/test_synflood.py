@@ -91,7 +91,8 @@ def test_legitimate_clients_served_during_flood(web):
 
 def test_ack_and_rst_floods(web):
     """Spoofed ACKs reaching the listener carry no valid cookie and are
-    dropped in XDP; RSTs pass (out-of-state filtering is the policy's)."""
+    dropped in XDP; so are spoofed RSTs, which match no socket (cookies
+    always: out-of-state filtering is on for good)."""
     srv, cli = web.server, web.client
     srv.synguard("attach", "sg0", "--ports", "80", "--cookies", "always")
     before = stats(srv)
@@ -111,5 +112,14 @@ def test_ack_and_rst_floods(web):
     flood(cli, "--dst", sgtest.SERVER4, "--src", "192.0.2.128/25", "--mode", "rst",
           "--count", "50000", "--duration", "20")
     after = stats(srv)
-    assert after["passes"]["tcp"] - s["passes"]["tcp"] >= 0.5 * 50000
-    assert after["dropped"] == s["dropped"]
+    assert after["passes"]["tcp"] == s["passes"]["tcp"]
+    assert after["drops"]["rst_no_socket"] >= 0.5 * 50000
+    assert after["dropped"] - s["dropped"] == after["drops"]["rst_no_socket"]
+
+    # with out-of-state filtering off, the kernel gets them (and resets)
+    srv.synguard("set", "sg0", "out-of-state=off")
+    flood(cli, "--dst", sgtest.SERVER4, "--src", "192.0.2.128/25", "--mode", "rst",
+          "--count", "20000", "--duration", "20")
+    last = stats(srv)
+    assert last["passes"]["tcp"] - after["passes"]["tcp"] >= 0.5 * 20000
+    assert last["drops"]["rst_no_socket"] == after["drops"]["rst_no_socket"]

@@ -51,15 +51,20 @@ static int cookie_teardown(void **state)
 	return 0;
 }
 
-static void cookies_on(bool ecn)
+static void cookies_on_oos(bool ecn, __u32 out_of_state)
 {
 	struct sg_config cfg = {
 		.cookie_mode = SG_COOKIES_ALWAYS, .mss4 = 1460, .mss6 = 1440, .window = 64240,
 		.ttl = TTL, .rcv_wscale = WSCALE, .key_shift = SG_DEFAULT_KEY_SHIFT,
-		.flags = ecn ? SG_CFG_ECN : 0,
+		.flags = ecn ? SG_CFG_ECN : 0, .out_of_state = out_of_state,
 	};
 
 	set_config_full(&cfg);
+}
+
+static void cookies_on(bool ecn)
+{
+	cookies_on_oos(ecn, SG_OOS_ATTACK);
 }
 
 static uint64_t tai_period(void)
@@ -414,16 +419,32 @@ static void test_cookie_expired_rejected(void **state)
 	}
 }
 
-static void test_ack_without_listener_passes(void **state)
+static void test_out_of_state(void **state)
 {
 	struct pkt p;
 
-	/* protected port, no socket: the kernel answers with a reset */
+	/* cookies always: engaged for good, so out-of-state packets drop */
 	cookies_on(false);
+	tcp4(&p, 8001, 0x10);			/* an ACK, and no socket at all */
+	expect(&p, SG_STAT_DROP_ACK_NO_SOCKET);
+	tcp6(&p, 8001, 0x10);
+	expect(&p, SG_STAT_DROP_ACK_NO_SOCKET);
+	tcp4(&p, 8001, 0x04);			/* RST, RST+ACK: no socket */
+	expect(&p, SG_STAT_DROP_RST_NO_SOCKET);
+	tcp6(&p, 8001, 0x14);
+	expect(&p, SG_STAT_DROP_RST_NO_SOCKET);
+	tcp4(&p, LPORT, 0x04);			/* a listener is no connection */
+	expect(&p, SG_STAT_DROP_RST_NO_SOCKET);
+
+	/* out-of-state filtering off: the kernel resets them */
+	cookies_on_oos(false, SG_OOS_OFF);
 	tcp4(&p, 8001, 0x10);
 	expect(&p, SG_STAT_PASS_TCP);
 	tcp6(&p, 8001, 0x10);
 	expect(&p, SG_STAT_PASS_TCP);
+	tcp4(&p, 8001, 0x04);
+	expect(&p, SG_STAT_PASS_TCP);
+	cookies_on(false);
 }
 
 static void test_cookies_off_passes_syn(void **state)
@@ -579,7 +600,7 @@ int run_cookie_tests(void)
 		cmocka_unit_test(test_cookie_round_trip),
 		cmocka_unit_test(test_cookie_forged_rejected),
 		cmocka_unit_test(test_cookie_expired_rejected),
-		cmocka_unit_test(test_ack_without_listener_passes),
+		cmocka_unit_test(test_out_of_state),
 		cmocka_unit_test(test_cookies_off_passes_syn),
 		cmocka_unit_test(test_key_rotation_event),
 		cmocka_unit_test(test_peers_skip_lookup),
