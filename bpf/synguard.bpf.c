@@ -23,6 +23,7 @@
 #include "lib/reqsk.h"
 #include "lib/adaptive.h"
 #include "lib/lists.h"
+#include "lib/limits.h"
 
 /* sg_tcp_verdict(): "for the cookie path", plus what it must do there */
 #define SG_COOKIE_PATH	(SG_STAT__MAX + 1)
@@ -136,6 +137,9 @@ static sg_always_inline __u32 sg_tcp_verdict(struct sg_pkt *pkt)
 		return bad;
 
 	flags &= SG_TCP_SYN | SG_TCP_RST | SG_TCP_ACK;
+	if (flags == SG_TCP_SYN && cfg && cfg->syn_limit &&
+	    sg_limit_syn(pkt, cfg, bpf_jiffies64(), sg_hz()))
+		return SG_STAT_DROP_SYN_RATE_LIMITED;
 	if (!cfg || cfg->cookie_mode == SG_COOKIES_OFF)
 		return flags == SG_TCP_SYN ? SG_STAT_PASS_SYN : SG_STAT_PASS_TCP;
 	kind = flags == SG_TCP_SYN ? SG_KIND_SYN : flags == SG_TCP_ACK ? SG_KIND_ACK :

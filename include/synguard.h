@@ -65,7 +65,9 @@
 	X(DROP_COOKIE_EXPIRED, cookie_expired)				\
 	X(DROP_DENIED, denied)						\
 	X(DROP_ACK_NO_SOCKET, ack_no_socket)				\
-	X(DROP_RST_NO_SOCKET, rst_no_socket)
+	X(DROP_RST_NO_SOCKET, rst_no_socket)				\
+	X(DROP_SYN_RATE_LIMITED, syn_rate_limited)			\
+	X(DROP_HANDSHAKE_RATE_LIMITED, handshake_rate_limited)
 
 #define SG_STATS_INFO(X)						\
 	X(INFO_HANDSHAKES, handshakes)					\
@@ -129,7 +131,30 @@ struct sg_config {
 	__u32 cooldown_ms;	/* auto: calm this long before disengaging */
 	__u32 lists;		/* SG_LIST_*: which allow/deny tries hold entries */
 	__u32 out_of_state;	/* enum sg_oos_mode */
-	__u32 reserved[5];
+	__u32 syn_limit;	/* per source: SYNs per second, 0 = no limit */
+	__u32 syn_burst;	/* ... and how many at once */
+	__u32 hs_limit;		/* per source: completed handshakes per second */
+	__u32 hs_burst;
+	__u32 reserved[1];
+};
+
+/*
+ * Per-source limits: one entry per source (IPv4 /32, IPv6 /64) in an LRU
+ * hash, holding a GCRA "theoretical arrival time" per limit, in 1/1024
+ * jiffies. An entry is made only when a source completes a handshake
+ * through synguard (a real host), so a random-source flood never churns
+ * the map; SYN limits apply to sources that have an entry.
+ */
+#define SG_LIMIT_ENTRIES	65536
+
+struct sg_src_key {
+	__u32 family;		/* 4 or 6 */
+	__u32 addr[2];		/* IPv4 in addr[0]; IPv6: its /64 */
+};
+
+struct sg_src_state {
+	__u64 syn_tat;
+	__u64 hs_tat;
 };
 
 /* Out-of-state filtering: ACKs and RSTs to protected ports that match no

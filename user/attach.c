@@ -37,6 +37,11 @@ static void attach_usage(FILE *f)
 		"                         cookies disengage (default %d)\n"
 		"  -o, --out-of-state M   drop ACKs and RSTs that match no socket: attack\n"
 		"                         (default: while cookies are engaged), always, off\n"
+		"      --syn-limit N      per source (/32, /64): SYNs per second (default 0: none)\n"
+		"      --syn-burst N      ... and at once (default: N of --syn-limit)\n"
+		"      --handshake-limit N  per source: handshakes completed through cookies\n"
+		"                         per second (default 0: none)\n"
+		"      --handshake-burst N  ... and at once (default: N of --handshake-limit)\n"
 		"  -k, --key-file PATH    cookie master key (32 hex digits), shared by hosts\n"
 		"                         behind one anycast/ECMP address (default: random)\n"
 		"  -t, --ttl N            TTL / hop limit of SYN-ACKs (default 64)\n"
@@ -57,6 +62,7 @@ struct attach_args {
 	__u32 syn_threshold;
 	__u32 cooldown_s;
 	__u32 out_of_state;
+	__u32 limits[4];	/* syn limit, burst, handshake limit, burst */
 };
 
 static int attach_number(const char *opt, const char *arg, long min, long max, __u32 *out)
@@ -71,6 +77,9 @@ static int attach_number(const char *opt, const char *arg, long min, long max, _
 
 static int attach_parse(int argc, char **argv, struct attach_args *a)
 {
+	static const char *const limit_opts[] = {
+		"--syn-limit", "--syn-burst", "--handshake-limit", "--handshake-burst",
+	};
 	static const struct option opts[] = {
 		{ "ports", required_argument, NULL, 'p' },
 		{ "xdp-mode", required_argument, NULL, 'm' },
@@ -81,6 +90,10 @@ static int attach_parse(int argc, char **argv, struct attach_args *a)
 		{ "syn-threshold", required_argument, NULL, 's' },
 		{ "cooldown", required_argument, NULL, 'C' },
 		{ "out-of-state", required_argument, NULL, 'o' },
+		{ "syn-limit", required_argument, NULL, 1000 },
+		{ "syn-burst", required_argument, NULL, 1001 },
+		{ "handshake-limit", required_argument, NULL, 1002 },
+		{ "handshake-burst", required_argument, NULL, 1003 },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
@@ -132,6 +145,14 @@ static int attach_parse(int argc, char **argv, struct attach_args *a)
 			break;
 		case 'o':
 			if (sg_oos_mode_parse(optarg, &a->out_of_state))
+				return -EINVAL;
+			break;
+		case 1000:
+		case 1001:
+		case 1002:
+		case 1003:
+			if (attach_number(limit_opts[c - 1000], optarg, 0, 100000000,
+					  &a->limits[c - 1000]))
 				return -EINVAL;
 			break;
 		case 'h':
@@ -299,6 +320,7 @@ int cmd_attach(int argc, char **argv)
 		cfg.ttl = args.ttl;
 		sg_adaptive_config(&cfg, args.syn_threshold, args.cooldown_s * 1000);
 		cfg.out_of_state = args.out_of_state;
+		sg_limits_config(&cfg, args.limits);
 		err = sg_cookies_config(&ifc, &cfg);
 	}
 	if (!err)

@@ -223,3 +223,13 @@ const char *sg_oos_mode_name(__u32 mode)
 {
 	return mode == SG_OOS_ALWAYS ? "always" : mode == SG_OOS_OFF ? "off" : "attack";
 }
+
+/* Per-source limits: @v = SYN limit, burst, handshake limit, burst; a burst
+ * of 0 means one second's worth. */
+void sg_limits_config(struct sg_config *cfg, const __u32 v[4])
+{
+	cfg->syn_limit = v[0];
+	cfg->syn_burst = v[1] ? v[1] : v[0];
+	cfg->hs_limit = v[2];
+	cfg->hs_burst = v[3] ? v[3] : v[2];
+}

@@ -18,7 +18,8 @@
 #include "cookies.h"
 #include "kernel_probe.h"
 
-#define SET_KEYS "cookies, syn-threshold, cooldown, out-of-state, ports, event-rate, ttl"
+#define SET_KEYS "cookies, syn-threshold, cooldown, out-of-state, syn-limit, syn-burst, " \
+	"handshake-limit, handshake-burst, ports, event-rate, ttl"
 
 static void set_usage(FILE *f)
 {
@@ -31,6 +32,10 @@ static void set_usage(FILE *f)
 		"  syn-threshold=N           auto: SYNs per second that engage cookies\n"
 		"  cooldown=SECS             auto: calm seconds before cookies disengage\n"
 		"  out-of-state=attack|always|off  drop ACKs/RSTs matching no socket\n"
+		"  syn-limit=N, syn-burst=N  per source: SYNs per second, and at once\n"
+		"  handshake-limit=N, handshake-burst=N  per source: handshakes completed\n"
+		"                            through cookies per second, and at once\n"
+		"                            (0 = no limit; a burst of 0: one second's)\n"
 		"  ports=LIST                protected TCP ports, e.g. 80,443,8000-8100\n"
 		"  event-rate=N              sampled events per second per CPU (0 = off)\n"
 		"  ttl=N                     TTL / hop limit of SYN-ACKs\n");
@@ -67,6 +72,23 @@ static int set_one(const char *pair, struct sg_config *cfg, struct sg_ports *por
 	}
 	if (!strcmp(key, "out-of-state"))
 		return sg_oos_mode_parse(val, &cfg->out_of_state) ? -EINVAL : 0;
+	for (int i = 0; i < 4; i++) {
+		static const char *const names[] = {
+			"syn-limit", "syn-burst", "handshake-limit", "handshake-burst",
+		};
+		__u32 *field[] = { &cfg->syn_limit, &cfg->syn_burst, &cfg->hs_limit,
+				   &cfg->hs_burst };
+
+		if (strcmp(key, names[i]))
+			continue;
+		if (sg_parse_number(names[i], val, 0, 100000000, &v))
+			return -EINVAL;
+		*field[i] = v;
+		/* a new limit with no burst of its own: one second's worth */
+		if (i % 2 == 0 && !*field[i + 1])
+			*field[i + 1] = v;
+		return 0;
+	}
 	if (!strcmp(key, "event-rate")) {
 		if (sg_parse_number("event-rate", val, 0, 1000000, &v))
 			return -EINVAL;

@@ -98,9 +98,13 @@ static json_t *stats_adaptive_json(const struct sg_attachment *a)
 
 	if (stats_adaptive(a, &v))
 		return json_null();
-	return json_pack("{s:s, s:s, s:b, s:f, s:i, s:i, s:i, s:f}",
+	return json_pack("{s:s, s:s, s:{s:i, s:i, s:i, s:i}, s:b, s:f, s:i, s:i, s:i, s:f}",
 			 "mode", sg_cookie_mode_name(v.cfg.cookie_mode),
 			 "out_of_state", sg_oos_mode_name(v.cfg.out_of_state),
+			 "limits", "syn", (json_int_t)v.cfg.syn_limit,
+			 "syn_burst", (json_int_t)v.cfg.syn_burst,
+			 "handshake", (json_int_t)v.cfg.hs_limit,
+			 "handshake_burst", (json_int_t)v.cfg.hs_burst,
 			 "engaged", v.cfg.cookie_mode == SG_COOKIES_ALWAYS || v.att.active_since,
 			 "engaged_for_s", v.engaged_s < 0 ? 0.0 : v.engaged_s,
 			 "peak_syn_rate", (json_int_t)v.att.peak_rate,

@@ -12,6 +12,7 @@
 #include "common.h"
 #include "cookie.h"
 #include "parse.h"
+#include "limits.h"
 #include "peers.h"
 #include "stats.h"
 #include "tcp_opts.h"
@@ -143,11 +144,17 @@ static sg_always_inline __u32 sg_ack_verdict(struct xdp_md *ctx, struct sg_pkt *
 		if (sg_kernel_cookie_ok(sk, pkt))
 			verdict = SG_STAT_PASS_KERNEL_COOKIE_ACK;
 		bpf_sk_release(sk);
-		if (verdict == SG_STAT_PASS_KERNEL_COOKIE_ACK && peers)
+		if (verdict != SG_STAT_PASS_KERNEL_COOKIE_ACK)
+			return verdict;
+		if (sg_limit_handshake(pkt, cfg, bpf_jiffies64(), sg_hz()))
+			return SG_STAT_DROP_HANDSHAKE_RATE_LIMITED;
+		if (peers)
 			sg_peer_mark(peers, slot, now);
 		return verdict;
 	}
 	bpf_sk_release(sk);
+	if (sg_limit_handshake(pkt, cfg, bpf_jiffies64(), sg_hz()))
+		return SG_STAT_DROP_HANDSHAKE_RATE_LIMITED;
 	if (peers)
 		sg_peer_mark(peers, slot, now);	/* its connection is about to exist */
 

@@ -162,3 +162,67 @@ def test_out_of_state_keeps_real_resets(web):
         assert s["adaptive"]["out_of_state"] == "attack"
     # nginx saw the resets: nothing is left established on the server
     assert srv.exec(["ss", "-Htn", "state", "established", "sport = :80"]).stdout.strip() == ""
+
+
+BURST_PY = r"""
+import json, socket, sys, time
+ok = failed = 0
+t0 = time.monotonic()
+for _ in range(int(sys.argv[2])):
+    try:
+        s = socket.create_connection((sys.argv[1], 80), timeout=0.5)
+        s.settimeout(0.5)
+        s.sendall(b"GET / HTTP/1.0\r\n\r\n")
+        if s.recv(64).startswith(b"HTTP/1.1 200"):
+            ok += 1
+        else:
+            failed += 1
+        s.close()
+    except OSError:
+        failed += 1
+print(json.dumps({"ok": ok, "failed": failed, "secs": time.monotonic() - t0}))
+"""
+
+
+def test_per_source_handshake_limit(web):
+    """One source completing handshakes faster than its limit is throttled;
+    another source is not; lifting the limit live lets it through again."""
+    srv, cli = web.server, web.client
+    srv.synguard("attach", "sg0", "--ports", "80", "--cookies", "always",
+                 "--handshake-limit", "5", "--handshake-burst", "5")
+    script = os.path.join(web.tmp, "burst.py")
+    with open(script, "w") as f:
+        f.write(BURST_PY)
+    out = json.loads(cli.exec([sgtest.SCAPY_PY, script, sgtest.SERVER4, "40"],
+                              timeout=120).stdout)
+    # 5 at once, then 5 a second: a dropped handshake ACK is retransmitted
+    # (with the request) until a token frees up, so 40 take about 7 s
+    assert out["ok"] + out["failed"] == 40 and out["secs"] >= (40 - 5) / 5 * 0.8, out
+    s = stats(srv)
+    assert s["drops"]["handshake_rate_limited"] >= 10
+    assert s["adaptive"]["limits"]["handshake"] == 5
+    # the same host over IPv6 is another source: not throttled
+    v6 = json.loads(cli.exec([sgtest.SCAPY_PY, script, sgtest.SERVER6, "5"]).stdout)
+    assert v6["ok"] == 5 and v6["secs"] < 1.5, v6
+    # lifted live
+    srv.synguard("set", "sg0", "handshake-limit=0")
+    again = json.loads(cli.exec([sgtest.SCAPY_PY, script, sgtest.SERVER4, "10"]).stdout)
+    assert again["ok"] == 10 and again["secs"] < 1.5, again
+
+
+def test_per_source_syn_limit(web):
+    """A source that completed a handshake is tracked; its SYNs beyond the
+    SYN limit are dropped, while other sources' SYNs are answered."""
+    srv, cli = web.server, web.client
+    srv.synguard("attach", "sg0", "--ports", "80", "--cookies", "always",
+                 "--syn-limit", "10", "--syn-burst", "10")
+    assert sgtest.curl(cli, "http://%s/" % sgtest.SERVER4) == ["200"]   # now tracked
+    sgtest.send_packets(cli, "sg1", [
+        {"family": 4, "src": sgtest.CLIENT4, "dst": sgtest.SERVER4, "dport": 80,
+         "sport": 30000, "flags": "S", "opts": "linux", "count": 100},
+        {"family": 4, "src": "192.0.2.99", "dst": sgtest.SERVER4, "dport": 80,
+         "sport": 30000, "flags": "S", "opts": "linux", "count": 100}])
+    s = stats(srv)
+    limited = s["drops"]["syn_rate_limited"]
+    assert 100 - 10 - 5 <= limited <= 100 - 9, s["drops"]    # ~10 at once, a few refill
+    assert s["answers"]["synack"] >= 100 + 1                 # 192.0.2.99: untracked

@@ -38,6 +38,6 @@ void tcp6(struct pkt *p, uint16_t dport, uint8_t flags);
 
 int run_xdp_tests(void);
 int run_cookie_tests(void);
-int run_adaptive_tests(void);
+int run_policy_tests(void);
 
 #endif

@@ -10,7 +10,7 @@ int main(void)
 		return 1;
 	failed = run_xdp_tests();
 	failed += run_cookie_tests();
-	failed += run_adaptive_tests();
+	failed += run_policy_tests();
 	harness_fini();
 	return failed ? 1 : 0;
 }

@@ -1,15 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Adaptive mode's decision (bpf/lib/adaptive.h) on a clock the test sets:
- * each run of adaptive_syn is one SYN at jiffies `now`, with `hz` jiffies a
- * second; it returns XDP_TX when cookies are engaged, XDP_PASS when not.
- * adaptive_ack answers whether an ACK at `now` gets its cookie checked.
+ * The policy's decisions on a clock the test sets (`now` in jiffies, `hz`
+ * jiffies a second):
+ *   adaptive_syn  one SYN through bpf/lib/adaptive.h: XDP_TX when cookies
+ *                 are engaged, XDP_PASS when not
+ *   adaptive_ack  XDP_TX when an ACK at `now` gets its cookie checked
+ *   gcra_step     one event against bpf/lib/limits.h's token bucket with
+ *                 `rate` and `burst`: XDP_PASS if it conforms, XDP_DROP if not
  */
 #include "bpf/lib/common.h"
 #include "bpf/lib/adaptive.h"
+#include "bpf/lib/limits.h"
 
 __u64 now;
 __u64 hz;
+__u64 tat;
+__u32 rate;
+__u32 burst;
 
 SEC("xdp")
 int adaptive_syn(struct xdp_md *ctx)
@@ -37,6 +44,12 @@ int adaptive_ack(struct xdp_md *ctx)
 	if (!a)
 		return XDP_ABORTED;
 	return sg_adaptive_acks(a, now, hz) ? XDP_TX : XDP_PASS;
+}
+
+SEC("xdp")
+int gcra_step(struct xdp_md *ctx)
+{
+	return sg_gcra(&tat, rate, burst, now, hz) ? XDP_PASS : XDP_DROP;
 }
 
 char LICENSE[] SEC("license") = "GPL";

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Adaptive mode with controlled time: tests/bpf/adaptive_test.bpf.c runs
- * bpf/lib/adaptive.h's decision for one SYN (or ACK) at a jiffies value
- * this test sets, so thresholds, hysteresis and the cooldown are exact.
+ * The policy with controlled time: tests/bpf/policy_test.bpf.c runs
+ * bpf/lib/adaptive.h's decision for one SYN (or ACK), and limits.h's token
+ * bucket, at a jiffies value this test sets, so thresholds, hysteresis,
+ * the cooldown and the limits are exact.
  */
 #include <sched.h>
 #include <string.h>
@@ -10,23 +11,38 @@
 #include "cookies.h"
 #include "harness.h"
 
-#define OBJ	"build/tests/adaptive_test.bpf.o"
+#define OBJ	"build/tests/policy_test.bpf.o"
 #define HZ_T	1000		/* windows of 125 jiffies */
 
 static struct bpf_object *obj;
-static int syn_fd, ack_fd, cfg_fd, attack_fd, rate_fd, bss_fd, events_fd;
+static int syn_fd, ack_fd, gcra_fd, cfg_fd, attack_fd, rate_fd, bss_fd, events_fd;
 
-struct clock_bss {
+/* policy_test.bpf.c's globals, in declaration order */
+struct policy_bss {
 	__u64 now;
 	__u64 hz;
+	__u64 tat;
+	__u32 rate;
+	__u32 burst;
 };
+
+static struct policy_bss bss = { .hz = HZ_T };
+
+static void bss_write(void)
+{
+	__u32 zero = 0;
+
+	assert_int_equal(bpf_map_update_elem(bss_fd, &zero, &bss, 0), 0);
+}
 
 static void set_now(__u64 now)
 {
-	struct clock_bss b = { now, HZ_T };
 	__u32 zero = 0;
 
-	assert_int_equal(bpf_map_update_elem(bss_fd, &zero, &b, 0), 0);
+	assert_int_equal(bpf_map_lookup_elem(bss_fd, &zero, &bss), 0);	/* tat moves */
+	bss.now = now;
+	bss.hz = HZ_T;
+	bss_write();
 }
 
 static __u32 run_prog(int fd)
@@ -155,6 +171,33 @@ static void test_peak_is_the_busiest_window(void **state)
 	assert_int_equal(attack().peak_rate, 300 * 8);
 }
 
+/* @n events at @now against the bucket; returns how many conformed. */
+static int gcra(__u64 now, int n)
+{
+	int ok = 0;
+
+	set_now(now);
+	for (int i = 0; i < n; i++)
+		ok += run_prog(gcra_fd) == XDP_PASS_RC;
+	return ok;
+}
+
+static void test_token_bucket(void **state)
+{
+	/* 10 per second, 5 at once: at HZ 1000, one token per 100 jiffies */
+	bss = (struct policy_bss){ .hz = HZ_T, .rate = 10, .burst = 5 };
+	bss_write();
+	assert_int_equal(gcra(5000, 8), 5);		/* the burst, then nothing */
+	assert_int_equal(gcra(5050, 3), 0);		/* half a token later: none */
+	assert_int_equal(gcra(5100, 3), 1);		/* a token per 100 jiffies */
+	assert_int_equal(gcra(5400, 5), 3);		/* three more after 300 */
+	assert_int_equal(gcra(9000, 9), 5);		/* idle: the burst again, no more */
+
+	bss = (struct policy_bss){ .hz = HZ_T, .rate = 0, .burst = 0 };
+	bss_write();
+	assert_int_equal(gcra(9000, 100), 100);		/* rate 0: no limit */
+}
+
 static int find_fd(const char *name, bool prog)
 {
 	if (prog)
@@ -162,11 +205,12 @@ static int find_fd(const char *name, bool prog)
 	return bpf_map__fd(bpf_object__find_map_by_name(obj, name));
 }
 
-int run_adaptive_tests(void)
+int run_policy_tests(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_threshold_hysteresis_cooldown, setup),
 		cmocka_unit_test_setup(test_peak_is_the_busiest_window, setup),
+		cmocka_unit_test(test_token_bucket),
 	};
 	cpu_set_t all, one;
 	int failed;
@@ -188,14 +232,15 @@ int run_adaptive_tests(void)
 	}
 	syn_fd = find_fd("adaptive_syn", true);
 	ack_fd = find_fd("adaptive_ack", true);
+	gcra_fd = find_fd("gcra_step", true);
 	cfg_fd = find_fd("config_map", false);
 	attack_fd = find_fd("attack_map", false);
 	rate_fd = find_fd("syn_rate_map", false);
 	events_fd = find_fd("events_map", false);
 	bss_fd = bpf_map__fd(bpf_object__find_map_by_name(obj, ".bss"));
 	if (bss_fd < 0)
-		bss_fd = find_fd("adaptive.bss", false);
-	failed = cmocka_run_group_tests_name("adaptive (controlled time)", tests, NULL, NULL);
+		bss_fd = find_fd("policy_t.bss", false);
+	failed = cmocka_run_group_tests_name("policy (controlled time)", tests, NULL, NULL);
 	bpf_object__close(obj);
 	sched_setaffinity(0, sizeof(all), &all);
 	return failed;
