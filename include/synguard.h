@@ -269,6 +269,13 @@ static inline __u32 sg_peer_slot6(const __u32 *saddr_be)
 	return sg_peer_slot4(saddr_be[0] ^ saddr_be[1] ^ saddr_be[2] ^ saddr_be[3]);
 }
 
+/* Value of the single-entry "conf_path_map": the configuration file named
+ * at attach, for 'synguard reload'. */
+#define SG_CONF_PATH_MAX	256
+struct sg_conf_path {
+	char path[SG_CONF_PATH_MAX];
+};
+
 /* Value of the single-entry "ports" array: bit N set = port N protected. */
 struct sg_ports {
 	__u64 bits[SG_PORT_WORDS];

@@ -14,6 +14,7 @@
 #include "attachment.h"
 #include "cookies.h"
 #include "kernel_probe.h"
+#include "config_file.h"
 #include "pins.h"
 #include "xdp_attach.h"
 #include "synguard.skel.h"
@@ -42,6 +43,9 @@ static void attach_usage(FILE *f)
 		"      --handshake-limit N  per source: handshakes completed through cookies\n"
 		"                         per second (default 0: none)\n"
 		"      --handshake-burst N  ... and at once (default: N of --handshake-limit)\n"
+		"  -f, --config FILE      settings from FILE (INI, the keys of 'synguard set',\n"
+		"                         plus allow and deny); options given here win; 'synguard\n"
+		"                         reload IFACE' applies FILE again\n"
 		"  -k, --key-file PATH    cookie master key (32 hex digits), shared by hosts\n"
 		"                         behind one anycast/ECMP address (default: random)\n"
 		"  -t, --ttl N            TTL / hop limit of SYN-ACKs (default 64)\n"
@@ -63,7 +67,48 @@ struct attach_args {
 	__u32 cooldown_s;
 	__u32 out_of_state;
 	__u32 limits[4];	/* syn limit, burst, handshake limit, burst */
+	const char *config;
+	__u32 given;		/* ATTACH_* of the options on the command line */
 };
+
+#define ATTACH_EVENT_RATE	(1u << 0)
+#define ATTACH_COOKIES		(1u << 1)
+#define ATTACH_TTL		(1u << 2)
+#define ATTACH_THRESHOLD	(1u << 3)
+#define ATTACH_COOLDOWN		(1u << 4)
+#define ATTACH_OOS		(1u << 5)
+#define ATTACH_LIMIT(i)		(1u << (6 + (i)))
+#define ATTACH_ALL		(~0u)
+
+/* The options in @mask from @a into @cfg. */
+static void attach_apply(struct sg_config *cfg, const struct attach_args *a, __u32 mask)
+{
+	__u32 lim[4] = { cfg->syn_limit, cfg->syn_burst, cfg->hs_limit, cfg->hs_burst };
+
+	if (mask & ATTACH_EVENT_RATE)
+		cfg->event_rate = a->event_rate;
+	if (mask & ATTACH_COOKIES)
+		cfg->cookie_mode = a->cookie_mode;
+	if (mask & ATTACH_TTL)
+		cfg->ttl = a->ttl;
+	if (mask & (ATTACH_THRESHOLD | ATTACH_COOLDOWN))
+		sg_adaptive_config(cfg, mask & ATTACH_THRESHOLD ? a->syn_threshold :
+				   cfg->syn_threshold,
+				   mask & ATTACH_COOLDOWN ? a->cooldown_s * 1000 : cfg->cooldown_ms);
+	if (mask & ATTACH_OOS)
+		cfg->out_of_state = a->out_of_state;
+	for (int i = 0; i < 4; i++)
+		if (mask & ATTACH_LIMIT(i))
+			lim[i] = a->limits[i];
+	if (mask & (ATTACH_LIMIT(0) | ATTACH_LIMIT(2))) {
+		/* a burst not given follows its limit */
+		if (mask & ATTACH_LIMIT(0) && !(mask & ATTACH_LIMIT(1)))
+			lim[1] = 0;
+		if (mask & ATTACH_LIMIT(2) && !(mask & ATTACH_LIMIT(3)))
+			lim[3] = 0;
+	}
+	sg_limits_config(cfg, lim);
+}
 
 static int attach_number(const char *opt, const char *arg, long min, long max, __u32 *out)
 {
@@ -73,6 +118,17 @@ static int attach_number(const char *opt, const char *arg, long min, long max, _
 	if (!err)
 		*out = v;
 	return err;
+}
+
+static void attach_defaults(struct attach_args *a)
+{
+	a->mode = XDP_MODE_NATIVE;
+	a->event_rate = SG_DEFAULT_EVENT_RATE;
+	a->cookie_mode = SG_COOKIES_AUTO;
+	a->ttl = 64;
+	a->syn_threshold = SG_DEFAULT_SYN_THRESHOLD;
+	a->cooldown_s = SG_DEFAULT_COOLDOWN_MS / 1000;
+	a->out_of_state = SG_OOS_ATTACK;
 }
 
 static int attach_parse(int argc, char **argv, struct attach_args *a)
@@ -94,18 +150,14 @@ static int attach_parse(int argc, char **argv, struct attach_args *a)
 		{ "syn-burst", required_argument, NULL, 1001 },
 		{ "handshake-limit", required_argument, NULL, 1002 },
 		{ "handshake-burst", required_argument, NULL, 1003 },
+		{ "config", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
 	int c;
 
-	a->mode = XDP_MODE_NATIVE;
-	a->event_rate = SG_DEFAULT_EVENT_RATE;
-	a->cookie_mode = SG_COOKIES_AUTO;
-	a->ttl = 64;
-	a->syn_threshold = SG_DEFAULT_SYN_THRESHOLD;
-	a->cooldown_s = SG_DEFAULT_COOLDOWN_MS / 1000;
-	while ((c = getopt_long(argc, argv, "p:m:e:c:k:t:s:C:o:h", opts, NULL)) != -1) {
+	attach_defaults(a);
+	while ((c = getopt_long(argc, argv, "p:m:e:c:k:t:s:C:o:f:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			a->ports = optarg;
@@ -123,10 +175,12 @@ static int attach_parse(int argc, char **argv, struct attach_args *a)
 		case 'e':
 			if (attach_number("--event-rate", optarg, 0, 1000000, &a->event_rate))
 				return -EINVAL;
+			a->given |= ATTACH_EVENT_RATE;
 			break;
 		case 'c':
 			if (sg_cookie_mode_parse(optarg, &a->cookie_mode))
 				return -EINVAL;
+			a->given |= ATTACH_COOKIES;
 			break;
 		case 'k':
 			a->key_file = optarg;
@@ -134,18 +188,22 @@ static int attach_parse(int argc, char **argv, struct attach_args *a)
 		case 't':
 			if (attach_number("--ttl", optarg, 1, 255, &a->ttl))
 				return -EINVAL;
+			a->given |= ATTACH_TTL;
 			break;
 		case 's':
 			if (attach_number("--syn-threshold", optarg, 1, 100000000, &a->syn_threshold))
 				return -EINVAL;
+			a->given |= ATTACH_THRESHOLD;
 			break;
 		case 'C':
 			if (attach_number("--cooldown", optarg, 1, 86400, &a->cooldown_s))
 				return -EINVAL;
+			a->given |= ATTACH_COOLDOWN;
 			break;
 		case 'o':
 			if (sg_oos_mode_parse(optarg, &a->out_of_state))
 				return -EINVAL;
+			a->given |= ATTACH_OOS;
 			break;
 		case 1000:
 		case 1001:
@@ -154,6 +212,10 @@ static int attach_parse(int argc, char **argv, struct attach_args *a)
 			if (attach_number(limit_opts[c - 1000], optarg, 0, 100000000,
 					  &a->limits[c - 1000]))
 				return -EINVAL;
+			a->given |= ATTACH_LIMIT(c - 1000);
+			break;
+		case 'f':
+			a->config = optarg;
 			break;
 		case 'h':
 			attach_usage(stdout);
@@ -168,7 +230,7 @@ static int attach_parse(int argc, char **argv, struct attach_args *a)
 		return -EINVAL;
 	}
 	a->ifname = argv[optind];
-	if (!a->ports) {
+	if (!a->ports && !a->config) {
 		sg_err("attach needs --ports (e.g. --ports 80,443)");
 		return -EINVAL;
 	}
@@ -279,6 +341,37 @@ static int attach_tc(struct synguard_bpf *skel, const struct sg_iface *ifc, cons
 	return 0;
 }
 
+/* The config file's lists, and its path for 'reload'. */
+static int attach_from_file(struct synguard_bpf *skel, const char *dir,
+			    const struct sg_iface *ifc, const struct sg_file_config *fc,
+			    const struct sg_conf_path *conf)
+{
+	struct sg_attachment a = {};
+	__u32 zero = 0;
+	int err = 0;
+
+	if (!conf->path[0])
+		return 0;
+	if (bpf_map_update_elem(bpf_map__fd(skel->maps.conf_path_map), &zero, conf, 0)) {
+		err = -errno;
+		sg_err("cannot record the configuration file: %s", strerror(errno));
+		return err;
+	}
+	if (!fc->allow.present && !fc->deny.present)
+		return 0;
+	err = sg_attachment_open(dir, &a);
+	if (err) {
+		sg_err("cannot reopen the attachment on %s: %s", ifc->name, strerror(-err));
+		return err;
+	}
+	if (fc->deny.present)
+		err = sg_lists_replace(&a, true, fc->deny.items, fc->deny.n);
+	if (!err && fc->allow.present)
+		err = sg_lists_replace(&a, false, fc->allow.items, fc->allow.n);
+	sg_attachment_close(&a);
+	return err;
+}
+
 int cmd_attach(int argc, char **argv)
 {
 	struct attach_args args = {};
@@ -289,6 +382,9 @@ int cmd_attach(int argc, char **argv)
 	struct xdp_program *prog = NULL;
 	struct sg_cookie_key key;
 	struct sg_config cfg = {};
+	struct attach_args defaults = {};
+	struct sg_file_config *fc = NULL;
+	struct sg_conf_path conf = {};
 	struct bpf_map *map;
 	char dir[PATH_MAX], path[PATH_MAX], msg[256], *list = NULL;
 	bool attached = false, with_tc;
@@ -303,26 +399,46 @@ int cmd_attach(int argc, char **argv)
 	if (err)
 		return err;
 	ports = calloc(1, sizeof(*ports));
-	if (!ports)
-		return -ENOMEM;
-	err = sg_ports_parse(args.ports, ports);
+	fc = calloc(1, sizeof(*fc));
+	if (!ports || !fc) {
+		err = -ENOMEM;
+		goto out;
+	}
+	/* defaults, then the file, then the options given */
+	attach_defaults(&defaults);
+	attach_apply(&cfg, &defaults, ATTACH_ALL);
+	if (args.config) {
+		fc->cfg = cfg;
+		err = sg_file_config_load(args.config, fc);
+		if (err)
+			goto out;
+		cfg = fc->cfg;
+		if (fc->ports_set)
+			*ports = fc->ports;
+		if (strlen(args.config) >= SG_CONF_PATH_MAX ||
+		    !realpath(args.config, conf.path)) {
+			err = -ENAMETOOLONG;
+			sg_err("cannot record the path of %s for reload", args.config);
+			goto out;
+		}
+	}
+	attach_apply(&cfg, &args, args.given);
+	if (args.ports)
+		err = sg_ports_parse(args.ports, ports);
+	else if (!fc->ports_set) {
+		sg_err("attach needs --ports, or ports = ... in %s", args.config);
+		err = -EINVAL;
+	}
 	if (err)
 		goto out;
 	sg_features_probe(&feat);
 	err = sg_features_require_base(&feat);
 	if (!err)
-		err = sg_cookies_require(&feat, args.cookie_mode);
+		err = sg_cookies_require(&feat, cfg.cookie_mode);
 	if (!err)
 		err = sg_cookie_key_load(args.key_file, &key);
-	if (!err) {
-		cfg.event_rate = args.event_rate;
-		cfg.cookie_mode = args.cookie_mode;
-		cfg.ttl = args.ttl;
-		sg_adaptive_config(&cfg, args.syn_threshold, args.cooldown_s * 1000);
-		cfg.out_of_state = args.out_of_state;
-		sg_limits_config(&cfg, args.limits);
+	if (!err)
 		err = sg_cookies_config(&ifc, &cfg);
-	}
 	if (!err)
 		err = sg_pin_dir(ifc.ifindex, dir, sizeof(dir));
 	if (!err)
@@ -358,7 +474,7 @@ int cmd_attach(int argc, char **argv)
 	/* The TC program needs the reqsk kfunc and TCX. Where the kernel has
 	 * them it is loaded whatever the mode, so that 'set cookies=' can turn
 	 * cookies on later. */
-	with_tc = args.cookie_mode != SG_COOKIES_OFF || (feat.reqsk_kfunc && feat.tcx);
+	with_tc = cfg.cookie_mode != SG_COOKIES_OFF || (feat.reqsk_kfunc && feat.tcx);
 	bpf_program__set_autoload(skel->progs.synguard_tc, with_tc);
 
 	DECLARE_LIBXDP_OPTS(xdp_program_opts, xopts, .obj = skel->obj,
@@ -403,13 +519,15 @@ int cmd_attach(int argc, char **argv)
 		err = sg_peers_mark_existing(bpf_map__fd(skel->maps.peers_map), ports);
 	if (err < 0)
 		goto out;
-	err = 0;
+	err = attach_from_file(skel, dir, &ifc, fc, &conf);
+	if (err)
+		goto out;
 
 	list = sg_ports_to_string(ports);
 	sg_info("synguard attached to %s (%s mode, %s, prog id %u), protecting TCP ports %s, "
 		"cookies %s", ifc.name, args.mode == XDP_MODE_SKB ? "skb" : "native",
 		sg_attach_kind_name(sg_xdp_attach_kind(ifc.ifindex)), prog_id,
-		list ? list : "?", sg_cookie_mode_name(args.cookie_mode));
+		list ? list : "?", sg_cookie_mode_name(cfg.cookie_mode));
 out:
 	if (tc_link >= 0) {
 		if (err)
@@ -422,6 +540,9 @@ out:
 		sg_pins_remove(dir);
 	xdp_program__close(prog);
 	synguard_bpf__destroy(skel);
+	if (fc)
+		sg_file_config_free(fc);
+	free(fc);
 	free(list);
 	free(ports);
 	return err;

@@ -30,4 +30,8 @@ int sg_attachment_list(struct sg_attachment **out, int *count);
 void sg_attachment_list_free(struct sg_attachment *list, int count);
 bool sg_xdp_prog_on_ifindex(int ifindex, __u32 prog_id);
 
+struct sg_cidr;
+int sg_lists_replace(const struct sg_attachment *a, bool deny, const struct sg_cidr *items,
+		     int n);
+
 #endif /* SG_USER_ATTACHMENT_H */

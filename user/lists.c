@@ -231,3 +231,67 @@ int cmd_deny(int argc, char **argv)
 {
 	return cmd_list_verb("deny", argc, argv);
 }
+
+/* Makes the allow (or deny) list of @a exactly @items: the new prefixes go
+ * in before the old ones go out, so no packet sees an empty list between. */
+int sg_lists_replace(const struct sg_attachment *a, bool deny, const struct sg_cidr *items,
+		     int n)
+{
+	struct list_maps m = {
+		.name = deny ? "deny" : "allow",
+		.flag4 = deny ? SG_LIST_DENY4 : SG_LIST_ALLOW4,
+		.flag6 = deny ? SG_LIST_DENY6 : SG_LIST_ALLOW6,
+	};
+	__u8 one = 1, key[sizeof(struct sg_lpm6)], next[sizeof(struct sg_lpm6)];
+	int err = 0;
+
+	m.fd4 = sg_pin_get(a->dir, deny ? "deny4_map" : "allow4_map");
+	m.fd6 = sg_pin_get(a->dir, deny ? "deny6_map" : "allow6_map");
+	if (m.fd4 < 0 || m.fd6 < 0) {
+		err = m.fd4 < 0 ? m.fd4 : m.fd6;
+		sg_err("cannot open the %s list of %s: %s", m.name, a->ifname, strerror(-err));
+		goto out;
+	}
+	for (int i = 0; i < n && !err; i++) {
+		struct sg_lpm4 k4;
+		struct sg_lpm6 k6;
+
+		lpm_key(&items[i], &k4, &k6);
+		if (items[i].family == 4 ? bpf_map_update_elem(m.fd4, &k4, &one, 0) :
+					   bpf_map_update_elem(m.fd6, &k6, &one, 0)) {
+			err = -errno;
+			sg_err("cannot update the %s list of %s: %s", m.name, a->ifname,
+			       strerror(errno));
+		}
+	}
+	for (int f = 0; f < 2 && !err; f++) {
+		int fd = f ? m.fd6 : m.fd4;
+		void *prev = NULL;
+
+		while (!bpf_map_get_next_key(fd, prev, next)) {
+			bool keep = false;
+
+			memcpy(key, next, sizeof(key));
+			for (int i = 0; i < n && !keep; i++) {
+				struct sg_lpm4 k4 = {};
+				struct sg_lpm6 k6 = {};
+
+				if ((items[i].family == 6) != f)
+					continue;
+				lpm_key(&items[i], &k4, &k6);
+				keep = f ? !memcmp(&k6, key, sizeof(k6)) : !memcmp(&k4, key, sizeof(k4));
+			}
+			if (!keep && !bpf_map_delete_elem(fd, key))
+				continue;	/* deleted: start again from the top */
+			prev = key;
+		}
+	}
+	if (!err)
+		err = lists_sync_flags(a, &m);
+out:
+	if (m.fd4 >= 0)
+		close(m.fd4);
+	if (m.fd6 >= 0)
+		close(m.fd6);
+	return err;
+}

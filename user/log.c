@@ -15,10 +15,29 @@
 int sg_verbose;
 const char *sg_prog_name = SG_NAME;	/* error prefix */
 
+static char *sg_err_buf;	/* sg_err_capture(): the first message goes here */
+static size_t sg_err_len;
+
+void sg_err_capture(char *buf, size_t len)
+{
+	sg_err_buf = buf;
+	sg_err_len = len;
+	if (buf && len)
+		buf[0] = '\0';
+}
+
 void sg_err(const char *fmt, ...)
 {
 	va_list ap;
 
+	if (sg_err_buf) {
+		if (!sg_err_buf[0]) {
+			va_start(ap, fmt);
+			vsnprintf(sg_err_buf, sg_err_len, fmt, ap);
+			va_end(ap);
+		}
+		return;
+	}
 	fprintf(stderr, "%s: ", sg_prog_name);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);

@@ -17,6 +17,7 @@ static const struct {
 	{ "attach", cmd_attach, "attach to an interface and protect TCP ports" },
 	{ "detach", cmd_detach, "remove synguard from an interface" },
 	{ "set", cmd_set, "change thresholds, ports or the cookie mode while running" },
+	{ "reload", cmd_reload, "apply the configuration file again, while running" },
 	{ "allow", cmd_allow, "sources that bypass cookies and limits (add|del|list)" },
 	{ "deny", cmd_deny, "sources dropped before anything else (add|del|list)" },
 	{ "status", cmd_status, "what is attached where, and kernel features" },

@@ -17,9 +17,8 @@
 #include "attachment.h"
 #include "cookies.h"
 #include "kernel_probe.h"
+#include "settings.h"
 
-#define SET_KEYS "cookies, syn-threshold, cooldown, out-of-state, syn-limit, syn-burst, " \
-	"handshake-limit, handshake-burst, ports, event-rate, ttl"
 
 static void set_usage(FILE *f)
 {
@@ -47,67 +46,13 @@ static int set_one(const char *pair, struct sg_config *cfg, struct sg_ports *por
 {
 	const char *eq = strchr(pair, '=');
 	char key[32];
-	const char *val;
-	long v;
 
 	if (!eq || eq == pair || (size_t)(eq - pair) >= sizeof(key)) {
-		sg_err("bad setting '%s' (use key=value; keys: %s)", pair, SET_KEYS);
+		sg_err("bad setting '%s' (use key=value; keys: %s)", pair, SG_SETTING_KEYS);
 		return -EINVAL;
 	}
 	snprintf(key, sizeof(key), "%.*s", (int)(eq - pair), pair);
-	val = eq + 1;
-	if (!strcmp(key, "cookies"))
-		return sg_cookie_mode_parse(val, &cfg->cookie_mode) ? -EINVAL : 0;
-	if (!strcmp(key, "syn-threshold")) {
-		if (sg_parse_number("syn-threshold", val, 1, 100000000, &v))
-			return -EINVAL;
-		sg_adaptive_config(cfg, v, cfg->cooldown_ms);
-		return 0;
-	}
-	if (!strcmp(key, "cooldown")) {
-		if (sg_parse_number("cooldown", val, 1, 86400, &v))
-			return -EINVAL;
-		cfg->cooldown_ms = v * 1000;
-		return 0;
-	}
-	if (!strcmp(key, "out-of-state"))
-		return sg_oos_mode_parse(val, &cfg->out_of_state) ? -EINVAL : 0;
-	for (int i = 0; i < 4; i++) {
-		static const char *const names[] = {
-			"syn-limit", "syn-burst", "handshake-limit", "handshake-burst",
-		};
-		__u32 *field[] = { &cfg->syn_limit, &cfg->syn_burst, &cfg->hs_limit,
-				   &cfg->hs_burst };
-
-		if (strcmp(key, names[i]))
-			continue;
-		if (sg_parse_number(names[i], val, 0, 100000000, &v))
-			return -EINVAL;
-		*field[i] = v;
-		/* a new limit with no burst of its own: one second's worth */
-		if (i % 2 == 0 && !*field[i + 1])
-			*field[i + 1] = v;
-		return 0;
-	}
-	if (!strcmp(key, "event-rate")) {
-		if (sg_parse_number("event-rate", val, 0, 1000000, &v))
-			return -EINVAL;
-		cfg->event_rate = v;
-		return 0;
-	}
-	if (!strcmp(key, "ttl")) {
-		if (sg_parse_number("ttl", val, 1, 255, &v))
-			return -EINVAL;
-		cfg->ttl = v;
-		return 0;
-	}
-	if (!strcmp(key, "ports")) {
-		memset(ports, 0, sizeof(*ports));
-		*ports_set = true;
-		return sg_ports_parse(val, ports);
-	}
-	sg_err("unknown key '%s' (keys: %s)", key, SET_KEYS);
-	return -EINVAL;
+	return sg_setting_apply(key, eq + 1, cfg, ports, ports_set);
 }
 
 int cmd_set(int argc, char **argv)

@@ -48,4 +48,12 @@ struct {
 	__type(value, struct sg_attach_info);
 } info_map SEC(".maps");
 
+/* Userspace's: the configuration file named at attach (never read here). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct sg_conf_path);
+} conf_path_map SEC(".maps");
+
 #endif /* SG_BPF_MAPS_H */

@@ -1,0 +1,86 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""Configuration files: attach --config, reload, and bad files refused with
+their line, leaving the running configuration alone."""
+import sgtest
+
+
+def stats(ns):
+    return ns.synguard_json("stats", "sg0", "--json", "--interval", "0")
+
+
+GOOD = """# synguard test configuration
+[synguard]
+ports = 80, 443
+cookies = always
+syn-threshold = 20000   ; inline comments are fine
+cooldown = 5
+out-of-state = off
+handshake-limit = 50
+deny = 203.0.113.0/24, 2001:db8:dead::/48
+"""
+
+
+def test_attach_with_config_then_reload(web, tmp_path):
+    srv, cli = web.server, web.client
+    conf = tmp_path / "synguard.conf"
+    conf.write_text(GOOD)
+    srv.synguard("attach", "sg0", "--config", str(conf), "--cooldown", "7")
+    a = stats(srv)["adaptive"]
+    assert a["mode"] == "always" and a["syn_threshold"] == 20000
+    assert a["cooldown_s"] == 7                     # the option given wins
+    assert a["out_of_state"] == "off" and a["limits"]["handshake"] == 50
+    assert sorted(srv.synguard_json("deny", "list", "sg0", "--json")["prefixes"]) == \
+        ["2001:db8:dead::/48", "203.0.113.0/24"]
+    assert sgtest.curl(cli, "http://%s/" % sgtest.SERVER4) == ["200"]
+    before = stats(srv)
+    prog = srv.synguard_json("status", "sg0", "--json")["attachments"][0]["xdp_prog_id"]
+
+    # edit and reload: left-out settings return to defaults, lists are replaced
+    conf.write_text("ports = 80\ncookies = off\nallow = 192.0.2.0/24\ndeny =\n")
+    srv.synguard("reload", "sg0")
+    after = stats(srv)
+    a = after["adaptive"]
+    assert a["mode"] == "off" and a["syn_threshold"] == 10000 and a["cooldown_s"] == 30
+    assert a["out_of_state"] == "attack" and a["limits"]["handshake"] == 0
+    assert srv.synguard_json("deny", "list", "sg0", "--json")["prefixes"] == []
+    assert srv.synguard_json("allow", "list", "sg0", "--json")["prefixes"] == ["192.0.2.0/24"]
+    assert after["packets"] >= before["packets"]     # counters kept
+    assert srv.synguard_json("status", "sg0", "--json")["attachments"][0]["xdp_prog_id"] == prog
+    assert sgtest.curl(cli, "http://%s/" % sgtest.SERVER4) == ["200"]
+    assert stats(srv)["passes"]["allowed"] > after["passes"]["allowed"]
+
+
+BAD = [
+    ("ports = 80\ncookies = sometimes\n", 2, "bad --cookies 'sometimes'"),
+    ("ports = 80\n\n# fine\ncolour = blue\n", 4, "unknown key 'colour'"),
+    ("ports = 80\nsyn-threshold = -5\n", 2, "syn-threshold"),
+    ("[other]\nports = 80\n", 2, "unknown section [other]"),
+    ("ports = 80\ndeny = 10.0.0.0/8, 300.1.1.1\n", 2, "bad CIDR '300.1.1.1'"),
+    ("ports = 80\nthis is not a setting\n", 2, "not a setting"),
+    ("ports = 99999\n", 1, "99999"),
+]
+
+
+def test_bad_files_are_refused_with_their_line(web, tmp_path):
+    srv = web.server
+    conf = tmp_path / "synguard.conf"
+    conf.write_text("ports = 80\ncookies = always\nsyn-threshold = 3000\n")
+    srv.synguard("attach", "sg0", "--config", str(conf))
+    for text, line, needle in BAD:
+        conf.write_text(text)
+        r = srv.synguard("reload", "sg0", check=False)
+        assert r.returncode != 0 and len(r.stderr.splitlines()) == 1, (text, r.stderr)
+        assert ("%s:%d: " % (conf, line)) in r.stderr and needle in r.stderr, (text, r.stderr)
+        a = stats(srv)["adaptive"]                  # untouched
+        assert a["mode"] == "always" and a["syn_threshold"] == 3000
+    # attach refuses a bad file too, and leaves nothing behind
+    srv.synguard("detach", "sg0")
+    conf.write_text(BAD[0][0])
+    r = srv.synguard("attach", "sg0", "--config", str(conf), check=False)
+    assert r.returncode != 0 and ":2: bad --cookies" in r.stderr
+    assert srv.synguard_json("status", "--json")["attachments"] == []
+    r = srv.synguard("attach", "sg0", "--config", str(tmp_path / "missing.conf"), check=False)
+    assert r.returncode != 0 and "cannot read" in r.stderr
+    srv.synguard("attach", "sg0", "--ports", "80")
+    r = srv.synguard("reload", "sg0", check=False)
+    assert r.returncode != 0 and "without --config" in r.stderr

@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Configuration files: INI, parsed by inih (Debian's libinih). Keys are the
+ * ones 'synguard set' takes, one per line, optionally in a [synguard]
+ * section; '#' and ';' start comments. allow and deny take prefixes
+ * separated by commas or spaces, and replace the running lists. The whole
+ * file is checked before anything is applied: the first problem is
+ * reported as FILE:LINE: reason.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <ini.h>
+
+#include "config_file.h"
+#include "settings.h"
+
+struct parse_state {
+	struct sg_file_config *out;
+	char reason[256];
+};
+
+static int add_prefixes(struct sg_file_config *out, bool deny, const char *val)
+{
+	char *copy = strdup(val), *tok, *save = NULL;
+	struct sg_prefix_list *l = deny ? &out->deny : &out->allow;
+	int err = 0;
+
+	if (!copy)
+		return -ENOMEM;
+	l->present = true;
+	for (tok = strtok_r(copy, ", \t", &save); tok && !err;
+	     tok = strtok_r(NULL, ", \t", &save)) {
+		struct sg_cidr *grown;
+
+		grown = realloc(l->items, (l->n + 1) * sizeof(*l->items));
+		if (!grown) {
+			err = -ENOMEM;
+			break;
+		}
+		l->items = grown;
+		err = sg_cidr_parse(tok, &l->items[l->n]);
+		if (!err)
+			l->n++;
+	}
+	free(copy);
+	return err;
+}
+
+static int handler(void *user, const char *section, const char *name, const char *value)
+{
+	struct parse_state *st = user;
+
+	if (st->reason[0])
+		return 0;		/* report the first problem only */
+	sg_err_capture(st->reason, sizeof(st->reason));
+	if (section[0] && strcmp(section, "synguard"))
+		sg_err("unknown section [%s] (use [synguard] or none)", section);
+	else if (!strcmp(name, "allow") || !strcmp(name, "deny"))
+		add_prefixes(st->out, !strcmp(name, "deny"), value);
+	else {
+		char v[1024];
+		size_t n = 0;
+
+		/* "80, 443" reads as it would on the command line: "80,443" */
+		for (const char *c = value; *c && n < sizeof(v) - 1; c++)
+			if (strcmp(name, "ports") || (*c != ' ' && *c != '\t'))
+				v[n++] = *c;
+		v[n] = '\0';
+		sg_setting_apply(name, v, &st->out->cfg, &st->out->ports, &st->out->ports_set);
+	}
+	sg_err_capture(NULL, 0);
+	return st->reason[0] ? 0 : 1;
+}
+
+int sg_file_config_load(const char *path, struct sg_file_config *out)
+{
+	struct parse_state st = { .out = out };
+	int line;
+
+	out->ports_set = false;
+	line = ini_parse(path, handler, &st);
+	if (line == -1) {
+		sg_err("cannot read %s: %s", path, strerror(errno));
+		return -ENOENT;
+	}
+	if (line == -2) {
+		sg_err("%s: out of memory", path);
+		return -ENOMEM;
+	}
+	if (line) {
+		sg_err("%s:%d: %s", path, line, st.reason[0] ? st.reason :
+		       "not a setting (use key = value, [synguard] or a # comment)");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+void sg_file_config_free(struct sg_file_config *c)
+{
+	free(c->allow.items);
+	free(c->deny.items);
+	c->allow.items = c->deny.items = NULL;
+	c->allow.n = c->deny.n = 0;
+}

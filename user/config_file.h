@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Configuration files for 'attach --config' and 'reload'. */
+#ifndef SG_USER_CONFIG_FILE_H
+#define SG_USER_CONFIG_FILE_H
+
+#include <stdbool.h>
+
+#include "common.h"
+#include "cidr.h"
+
+struct sg_prefix_list {
+	bool present;		/* the file names this list */
+	int n;
+	struct sg_cidr *items;
+};
+
+struct sg_file_config {
+	struct sg_config cfg;	/* in: the base the file's keys apply to */
+	struct sg_ports ports;
+	bool ports_set;
+	struct sg_prefix_list allow, deny;
+};
+
+int sg_file_config_load(const char *path, struct sg_file_config *out);
+void sg_file_config_free(struct sg_file_config *c);
+
+#endif /* SG_USER_CONFIG_FILE_H */

@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The settings vocabulary shared by 'synguard set' (key=value arguments)
+ * and configuration files (key = value lines): one place parses and checks
+ * every key, so the two can never disagree.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cookies.h"
+#include "settings.h"
+
+/* Applies @key = @val to @cfg (and @ports, setting *@ports_set). One line
+ * on stderr and -EINVAL for an unknown key or a bad value. */
+int sg_setting_apply(const char *key, const char *val, struct sg_config *cfg,
+		     struct sg_ports *ports, bool *ports_set)
+{
+	long v;
+	if (!strcmp(key, "cookies"))
+		return sg_cookie_mode_parse(val, &cfg->cookie_mode) ? -EINVAL : 0;
+	if (!strcmp(key, "syn-threshold")) {
+		if (sg_parse_number("syn-threshold", val, 1, 100000000, &v))
+			return -EINVAL;
+		sg_adaptive_config(cfg, v, cfg->cooldown_ms);
+		return 0;
+	}
+	if (!strcmp(key, "cooldown")) {
+		if (sg_parse_number("cooldown", val, 1, 86400, &v))
+			return -EINVAL;
+		cfg->cooldown_ms = v * 1000;
+		return 0;
+	}
+	if (!strcmp(key, "out-of-state"))
+		return sg_oos_mode_parse(val, &cfg->out_of_state) ? -EINVAL : 0;
+	for (int i = 0; i < 4; i++) {
+		static const char *const names[] = {
+			"syn-limit", "syn-burst", "handshake-limit", "handshake-burst",
+		};
+		__u32 *field[] = { &cfg->syn_limit, &cfg->syn_burst, &cfg->hs_limit,
+				   &cfg->hs_burst };
+
+		if (strcmp(key, names[i]))
+			continue;
+		if (sg_parse_number(names[i], val, 0, 100000000, &v))
+			return -EINVAL;
+		*field[i] = v;
+		/* a new limit with no burst of its own: one second's worth */
+		if (i % 2 == 0 && !*field[i + 1])
+			*field[i + 1] = v;
+		return 0;
+	}
+	if (!strcmp(key, "event-rate")) {
+		if (sg_parse_number("event-rate", val, 0, 1000000, &v))
+			return -EINVAL;
+		cfg->event_rate = v;
+		return 0;
+	}
+	if (!strcmp(key, "ttl")) {
+		if (sg_parse_number("ttl", val, 1, 255, &v))
+			return -EINVAL;
+		cfg->ttl = v;
+		return 0;
+	}
+	if (!strcmp(key, "ports")) {
+		memset(ports, 0, sizeof(*ports));
+		*ports_set = true;
+		return sg_ports_parse(val, ports);
+	}
+	sg_err("unknown key '%s' (keys: %s)", key, SG_SETTING_KEYS);
+	return -EINVAL;
+}
+

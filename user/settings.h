@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* The settings vocabulary of 'set' and of configuration files. */
+#ifndef SG_USER_SETTINGS_H
+#define SG_USER_SETTINGS_H
+
+#include <stdbool.h>
+
+#include "common.h"
+
+#define SG_SETTING_KEYS "cookies, syn-threshold, cooldown, out-of-state, syn-limit, " \
+	"syn-burst, handshake-limit, handshake-burst, ports, event-rate, ttl"
+
+int sg_setting_apply(const char *key, const char *val, struct sg_config *cfg,
+		     struct sg_ports *ports, bool *ports_set);
+
+#endif /* SG_USER_SETTINGS_H */
