@@ -7,6 +7,7 @@
  * and SYN -> SYN-ACK -> ACK round trips against a real listening socket,
  * with forged and expired cookies rejected.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <string.h>
 #include <time.h>
@@ -591,6 +592,61 @@ static void test_peers_skip_lookup(void **state)
 	}
 }
 
+static void lpm4(int fd, const char *cidr_addr, __u32 plen, bool add)
+{
+	struct sg_lpm4 k = { .prefixlen = plen };
+	__u8 one = 1;
+
+	assert_int_equal(inet_pton(AF_INET, cidr_addr, k.addr), 1);
+	if (add)
+		assert_int_equal(bpf_map_update_elem(fd, &k, &one, 0), 0);
+	else
+		assert_int_equal(bpf_map_delete_elem(fd, &k), 0);
+}
+
+/* Deny over allow, whatever the prefix lengths; allow over limits; a list
+ * the config does not mark as used is not consulted. */
+static void test_list_precedence(void **state)
+{
+	int allow = bpf_map__fd(skel->maps.allow4_map), deny = bpf_map__fd(skel->maps.deny4_map);
+	int limits = bpf_map__fd(skel->maps.limits_map);
+	struct sg_src_state exhausted = { .syn_tat = ~0ULL >> 1, .hs_tat = ~0ULL >> 1 };
+	struct sg_src_key key = { .family = 4 };
+	struct sg_config cfg = {
+		.cookie_mode = SG_COOKIES_ALWAYS, .mss4 = 1460, .mss6 = 1440, .window = 64240,
+		.ttl = TTL, .rcv_wscale = WSCALE, .key_shift = SG_DEFAULT_KEY_SHIFT,
+		.syn_limit = 1, .syn_burst = 1,
+	};
+	struct pkt p;
+
+	/* the default test source, 192.0.2.2, tracked and over its SYN limit */
+	assert_int_equal(inet_pton(AF_INET, "192.0.2.2", &key.addr[0]), 1);
+	assert_int_equal(bpf_map_update_elem(limits, &key, &exhausted, 0), 0);
+	set_config_full(&cfg);
+	tcp4(&p, LPORT, 0x02);
+	expect(&p, SG_STAT_DROP_SYN_RATE_LIMITED);
+
+	lpm4(allow, "192.0.2.2", 32, true);
+	lpm4(deny, "192.0.0.0", 16, true);
+	expect(&p, SG_STAT_DROP_SYN_RATE_LIMITED);	/* lists not marked in use */
+	cfg.lists = SG_LIST_ALLOW4 | SG_LIST_DENY4;
+	set_config_full(&cfg);
+	expect(&p, SG_STAT_DROP_DENIED);		/* deny wins, /16 over /32 */
+	tcp4(&p, LPORT, 0x10);
+	expect(&p, SG_STAT_DROP_DENIED);		/* every packet, not only SYNs */
+	tcp4(&p, 9999, 0x02);
+	expect(&p, SG_STAT_PASS_UNPROTECTED_PORT);	/* lists guard protected ports */
+
+	lpm4(deny, "192.0.0.0", 16, false);
+	tcp4(&p, LPORT, 0x02);
+	expect(&p, SG_STAT_PASS_ALLOWED);		/* allow beats the limit, and cookies */
+	lpm4(allow, "192.0.2.2", 32, false);
+	expect(&p, SG_STAT_DROP_SYN_RATE_LIMITED);
+
+	assert_int_equal(bpf_map_delete_elem(limits, &key), 0);
+	cookies_on(false);
+}
+
 int run_cookie_tests(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -604,6 +660,7 @@ int run_cookie_tests(void)
 		cmocka_unit_test(test_cookies_off_passes_syn),
 		cmocka_unit_test(test_key_rotation_event),
 		cmocka_unit_test(test_peers_skip_lookup),
+		cmocka_unit_test(test_list_precedence),
 	};
 
 	return cmocka_run_group_tests_name("cookies", tests, cookie_setup, cookie_teardown);
