@@ -69,40 +69,47 @@ __noinline int sg_cookie_path(struct xdp_md *ctx, const struct sg_pkt_loc *loc)
 }
 
 /*
- * --cookies auto: what this SYN, ACK or RST (@kind) needs: SG_ACT_COOKIES
- * (a SYN answered, an ACK's cookie checked) and SG_ACT_OOS (dropped if it
- * matches no socket). A SYN left to the kernel marks its source in peers
- * (slot @slot), since the kernel may make a socket of it. A global
- * function: the verifier checks it once.
+ * --cookies auto, for a SYN: SG_ACT_COOKIES if cookies are engaged. A SYN
+ * left to the kernel marks its source in peers (slot @slot), since the
+ * kernel may make a socket of it. A global function: the verifier checks
+ * it once.
  */
-__noinline int sg_adaptive(__u32 kind, __u32 slot)
+__noinline int sg_adaptive(__u32 slot)
 {
 	__u64 now = bpf_jiffies64(), hz = sg_hz();
 	struct sg_syn_rate *r;
 	struct sg_config *cfg;
 	struct sg_attack *a;
 	struct sg_peers *p;
-	__u32 zero = 0, act = 0;
-	bool oos;
+	__u32 zero = 0;
 
 	cfg = bpf_map_lookup_elem(&config_map, &zero);
 	r = bpf_map_lookup_elem(&syn_rate_map, &zero);
 	a = bpf_map_lookup_elem(&attack_map, &zero);
 	if (!cfg || !r || !a)
 		return 0;
-	if (kind == SG_KIND_SYN) {
-		if (sg_adaptive_syn(r, a, cfg, now, hz))
-			return SG_ACT_COOKIES;
-		p = sg_peers();
-		if (p)
-			sg_peer_mark(p, slot, sg_peer_now());
+	if (sg_adaptive_syn(r, a, cfg, now, hz))
+		return SG_ACT_COOKIES;
+	p = sg_peers();
+	if (p)
+		sg_peer_mark(p, slot, sg_peer_now());
+	return 0;
+}
+
+/* --cookies auto, for an ACK or RST (@kind): one array lookup, inlined. */
+static sg_always_inline __u32 sg_adaptive_act(const struct sg_config *cfg, __u32 kind)
+{
+	struct sg_attack *a;
+	__u32 zero = 0, act = 0;
+
+	a = bpf_map_lookup_elem(&attack_map, &zero);
+	if (!a)
 		return 0;
-	}
-	oos = cfg->out_of_state == SG_OOS_ALWAYS ||
-	      (cfg->out_of_state == SG_OOS_ATTACK && a->active_since);
-	if (oos)
+	if (cfg->out_of_state == SG_OOS_ALWAYS ||
+	    (cfg->out_of_state == SG_OOS_ATTACK && a->active_since))
 		act |= SG_ACT_OOS;
-	if (kind == SG_KIND_ACK && sg_adaptive_acks(a, now, hz))
+	if (kind == SG_KIND_ACK && (a->active_since || a->ended_at) &&
+	    sg_adaptive_acks(a, bpf_jiffies64(), sg_hz()))
 		act |= SG_ACT_COOKIES;
 	return act;
 }
@@ -146,8 +153,10 @@ static sg_always_inline __u32 sg_tcp_verdict(struct sg_pkt *pkt)
 	       flags & SG_TCP_RST ? SG_KIND_RST : SG_KIND_OTHER;
 	if (kind == SG_KIND_OTHER)
 		return SG_STAT_PASS_TCP;
-	if (cfg->cookie_mode == SG_COOKIES_AUTO)
-		act = sg_adaptive(kind, sg_peer_slot(pkt));
+	if (cfg->cookie_mode == SG_COOKIES_AUTO && kind == SG_KIND_SYN)
+		act = sg_adaptive(sg_peer_slot(pkt));
+	else if (cfg->cookie_mode == SG_COOKIES_AUTO)
+		act = sg_adaptive_act(cfg, kind);	/* inline: every ACK comes here */
 	else	/* always: cookies engaged for good */
 		act = (kind != SG_KIND_RST ? SG_ACT_COOKIES : 0) |
 		      (cfg->out_of_state != SG_OOS_OFF ? SG_ACT_OOS : 0);

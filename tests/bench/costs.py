@@ -120,7 +120,7 @@ class Costs:
         pins = self.b.pins
         XDP_DROP, XDP_PASS, XDP_TX = 1, 2, 3
         rows = {}
-        for mode in ("always", "off"):
+        for mode in ("always", "auto", "off"):     # auto: no attack on, the default
             self.ns.synguard("attach", "sg0", "--ports", "80", "--cookies", mode)
             sg = self.ns.synguard_json("status", "sg0", "--json")["attachments"][0]["pin_dir"]
             sg += "/xdp_prog"
