@@ -226,3 +226,8 @@ def test_per_source_syn_limit(web):
     limited = s["drops"]["syn_rate_limited"]
     assert 100 - 10 - 5 <= limited <= 100 - 9, s["drops"]    # ~10 at once, a few refill
     assert s["answers"]["synack"] >= 100 + 1                 # 192.0.2.99: untracked
+    # the offender is sampled into events (still in the ring buffer)
+    out = srv.synguard("events", "sg0", "--json", "--count", "30", timeout=20).stdout
+    samples = [json.loads(line) for line in out.splitlines()]
+    assert any(e.get("reason") == "syn_rate_limited" and e["src"] == sgtest.CLIENT4
+               for e in samples), [(e.get("reason"), e.get("src")) for e in samples]
