@@ -196,3 +196,17 @@ int sg_attachment_find(const char *ifname, struct sg_attachment *a)
 	sg_attachment_list_free(list, n);
 	return found >= 0 ? 0 : -ENOENT;
 }
+
+/* What the verbs that change an attachment start with: privileges, then
+ * the attachment on @ifname, or one line saying there is none. */
+int sg_attachment_for(const char *verb, const char *ifname, struct sg_attachment *a)
+{
+	int err = sg_require_privileges(verb);
+
+	if (err)
+		return err;
+	err = sg_attachment_find(ifname, a);
+	if (err == -ENOENT)
+		sg_err("not attached to %s", ifname);
+	return err;
+}

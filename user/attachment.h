@@ -26,6 +26,7 @@ int sg_attachment_open(const char *dir, struct sg_attachment *a);
 int sg_pin_get(const char *dir, const char *name);
 void sg_attachment_close(struct sg_attachment *a);
 int sg_attachment_find(const char *ifname, struct sg_attachment *a);
+int sg_attachment_for(const char *verb, const char *ifname, struct sg_attachment *a);
 int sg_attachment_list(struct sg_attachment **out, int *count);
 void sg_attachment_list_free(struct sg_attachment *list, int count);
 bool sg_xdp_prog_on_ifindex(int ifindex, __u32 prog_id);

@@ -233,3 +233,19 @@ void sg_limits_config(struct sg_config *cfg, const __u32 v[4])
 	cfg->hs_limit = v[2];
 	cfg->hs_burst = v[3] ? v[3] : v[2];
 }
+
+/* May an attachment whose TC link is @tc_link_id switch to cookie @mode? */
+int sg_cookies_can_turn_on(__u32 tc_link_id, const char *ifname, __u32 mode)
+{
+	struct sg_features feat;
+
+	if (mode == SG_COOKIES_OFF)
+		return 0;
+	if (!tc_link_id) {
+		sg_err("%s was attached without the TC program that completes handshakes "
+		       "(the kernel lacks it); cookies cannot be turned on", ifname);
+		return -EOPNOTSUPP;
+	}
+	sg_features_probe(&feat);
+	return sg_cookies_require(&feat, mode);
+}

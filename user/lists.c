@@ -193,14 +193,7 @@ static int cmd_list_verb(const char *verb, int argc, char **argv)
 		sg_err("%s %s needs at least one CIDR", verb, op);
 		return -EINVAL;
 	}
-	err = sg_require_privileges(verb);
-	if (err)
-		return err;
-	err = sg_attachment_find(argv[optind + 1], &a);
-	if (err == -ENOENT) {
-		sg_err("not attached to %s", argv[optind + 1]);
-		return err;
-	}
+	err = sg_attachment_for(verb, argv[optind + 1], &a);
 	if (err)
 		return err;
 	m.fd4 = sg_pin_get(a.dir, deny ? "deny4_map" : "allow4_map");

@@ -56,7 +56,6 @@ int cmd_reload(int argc, char **argv)
 	struct sg_conf_path conf = {};
 	const char *file = NULL;
 	struct sg_attachment a;
-	struct sg_features feat;
 	__u32 zero = 0, lists;
 	int c, err, conf_fd = -1;
 
@@ -72,14 +71,7 @@ int cmd_reload(int argc, char **argv)
 		sg_err("reload takes exactly one interface (see 'synguard reload --help')");
 		return -EINVAL;
 	}
-	err = sg_require_privileges("reload");
-	if (err)
-		return err;
-	err = sg_attachment_find(argv[optind], &a);
-	if (err == -ENOENT) {
-		sg_err("not attached to %s", argv[optind]);
-		return err;
-	}
+	err = sg_attachment_for("reload", argv[optind], &a);
 	if (err)
 		return err;
 	fc = calloc(1, sizeof(*fc));
@@ -112,18 +104,9 @@ int cmd_reload(int argc, char **argv)
 	if (err)
 		goto out;
 	fc->cfg.lists = lists;	/* the tries' contents decide, below */
-	if (fc->cfg.cookie_mode != SG_COOKIES_OFF) {
-		if (!a.info.tc_link_id) {
-			err = -EOPNOTSUPP;
-			sg_err("%s: cookies on %s need the TC program, which this kernel lacks",
-			       conf.path, a.ifname);
-			goto out;
-		}
-		sg_features_probe(&feat);
-		err = sg_cookies_require(&feat, fc->cfg.cookie_mode);
-		if (err)
-			goto out;
-	}
+	err = sg_cookies_can_turn_on(a.info.tc_link_id, a.ifname, fc->cfg.cookie_mode);
+	if (err)
+		goto out;
 	if ((fc->ports_set && bpf_map_update_elem(a.ports_fd, &zero, &fc->ports, 0)) ||
 	    bpf_map_update_elem(a.config_fd, &zero, &fc->cfg, 0) ||
 	    bpf_map_update_elem(conf_fd, &zero, &conf, 0)) {

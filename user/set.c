@@ -63,7 +63,6 @@ int cmd_set(int argc, char **argv)
 	};
 	struct sg_ports *ports = NULL;
 	struct sg_attachment a;
-	struct sg_features feat;
 	struct sg_config cfg;
 	bool ports_set = false;
 	__u32 zero = 0, mode_before;
@@ -81,14 +80,7 @@ int cmd_set(int argc, char **argv)
 		sg_err("set takes an interface and at least one key=value (see 'synguard set --help')");
 		return -EINVAL;
 	}
-	err = sg_require_privileges("set");
-	if (err)
-		return err;
-	err = sg_attachment_find(argv[optind], &a);
-	if (err == -ENOENT) {
-		sg_err("not attached to %s", argv[optind]);
-		return err;
-	}
+	err = sg_attachment_for("set", argv[optind], &a);
 	if (err)
 		return err;
 	ports = calloc(1, sizeof(*ports));
@@ -107,15 +99,8 @@ int cmd_set(int argc, char **argv)
 		if (err)
 			goto out;
 	}
-	if (cfg.cookie_mode != SG_COOKIES_OFF && mode_before == SG_COOKIES_OFF) {
-		if (!a.info.tc_link_id) {
-			sg_err("%s was attached without the TC program that completes handshakes "
-			       "(the kernel lacks it); cookies cannot be turned on", a.ifname);
-			err = -EOPNOTSUPP;
-			goto out;
-		}
-		sg_features_probe(&feat);
-		err = sg_cookies_require(&feat, cfg.cookie_mode);
+	if (mode_before == SG_COOKIES_OFF) {
+		err = sg_cookies_can_turn_on(a.info.tc_link_id, a.ifname, cfg.cookie_mode);
 		if (err)
 			goto out;
 	}
