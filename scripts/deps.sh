@@ -14,7 +14,7 @@ build_pkgs=(
 	make gcc clang llvm pkg-config
 	libbpf-dev libxdp-dev bpftool
 	libelf-dev zlib1g-dev linux-libc-dev
-	libjansson-dev libinih-dev
+	libjansson-dev libinih-dev libmicrohttpd-dev
 )
 test_pkgs=(
 	iproute2 iputils-ping ethtool procps kmod util-linux

@@ -18,6 +18,7 @@ extern int sg_verbose;
 extern const char *sg_prog_name;
 void sg_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void sg_err_capture(char *buf, size_t len);
+extern bool sg_info_to_stderr;
 void sg_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void sg_setup_library_logging(void);
 int sg_require_privileges(const char *verb);
@@ -52,6 +53,7 @@ const char *sg_attach_kind_name(unsigned int kind);
 
 /* Verbs */
 int cmd_attach(int argc, char **argv);
+int cmd_run(int argc, char **argv);
 int cmd_detach(int argc, char **argv);
 int cmd_set(int argc, char **argv);
 int cmd_reload(int argc, char **argv);

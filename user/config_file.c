@@ -3,7 +3,8 @@
  * Configuration files: INI, parsed by inih (Debian's libinih). Keys are the
  * ones 'synguard set' takes, one per line, optionally in a [synguard]
  * section; '#' and ';' start comments. allow and deny take prefixes
- * separated by commas or spaces, and replace the running lists. The whole
+ * separated by commas or spaces, and replace the running lists; interface
+ * names the interface for 'synguard run'. The whole
  * file is checked before anything is applied: the first problem is
  * reported as FILE:LINE: reason.
  */
@@ -57,7 +58,12 @@ static int handler(void *user, const char *section, const char *name, const char
 	sg_err_capture(st->reason, sizeof(st->reason));
 	if (section[0] && strcmp(section, "synguard"))
 		sg_err("unknown section [%s] (use [synguard] or none)", section);
-	else if (!strcmp(name, "allow") || !strcmp(name, "deny"))
+	else if (!strcmp(name, "interface")) {
+		if (!value[0] || strlen(value) >= sizeof(st->out->interface))
+			sg_err("bad interface name '%s'", value);
+		else
+			snprintf(st->out->interface, sizeof(st->out->interface), "%s", value);
+	} else if (!strcmp(name, "allow") || !strcmp(name, "deny"))
 		add_prefixes(st->out, !strcmp(name, "deny"), value);
 	else {
 		char v[1024];

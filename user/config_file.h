@@ -19,6 +19,7 @@ struct sg_file_config {
 	struct sg_ports ports;
 	bool ports_set;
 	struct sg_prefix_list allow, deny;
+	char interface[IF_NAMESIZE];	/* for 'synguard run'; empty if not given */
 };
 
 int sg_file_config_load(const char *path, struct sg_file_config *out);

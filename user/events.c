@@ -7,10 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <jansson.h>
 
 #include "attachment.h"
+#include "cookies.h"
 #include "stats_read.h"
 
 static void events_usage(FILE *f)
@@ -18,7 +20,8 @@ static void events_usage(FILE *f)
 	fprintf(f,
 		"Usage: synguard events [IFACE] [options]\n"
 		"\n"
-		"Stream synguard's events (sampled drops, lost-event notices) as lines\n"
+		"Stream synguard's events (sampled drops, attacks, key rotations, config\n"
+		"changes, lost-event notices) as lines\n"
 		"until Ctrl-C. Only one reader per attachment should run at a time.\n"
 		"\n"
 		"  -j, --json         one JSON object per line\n"
@@ -32,6 +35,7 @@ struct events_ctx {
 	bool json;
 	long remaining;		/* -1: unlimited */
 	__u64 lost_seen[64];
+	struct sg_config cfg_seen[64];
 };
 
 /* Each ring buffer belongs to one attachment: its events are that
@@ -159,6 +163,37 @@ static int events_handle(void *data, void *raw, size_t size)
 	return 0;
 }
 
+/* 'set', 'reload' and the list verbs change the configuration map:
+ * report each change as an event of its own. */
+static void events_check_config(struct events_ctx *ctx)
+{
+	for (int i = 0; i < ctx->n && i < 64 && !sg_stop; i++) {
+		struct sg_config cfg;
+		__u32 zero = 0;
+		char line[256];
+		json_t *o;
+
+		if (bpf_map_lookup_elem(ctx->list[i].config_fd, &zero, &cfg) ||
+		    !memcmp(&cfg, &ctx->cfg_seen[i], sizeof(cfg)))
+			continue;
+		ctx->cfg_seen[i] = cfg;
+		o = json_pack("{s:s, s:s, s:s, s:i, s:i, s:s, s:i, s:i, s:i}",
+			      "kind", "config_changed", "interface", ctx->list[i].ifname,
+			      "cookies", sg_cookie_mode_name(cfg.cookie_mode),
+			      "syn_threshold", (json_int_t)cfg.syn_threshold,
+			      "cooldown_s", (json_int_t)(cfg.cooldown_ms / 1000),
+			      "out_of_state", sg_oos_mode_name(cfg.out_of_state),
+			      "syn_limit", (json_int_t)cfg.syn_limit,
+			      "handshake_limit", (json_int_t)cfg.hs_limit,
+			      "event_rate", (json_int_t)cfg.event_rate);
+		snprintf(line, sizeof(line), "%s config_changed cookies=%s syn_threshold=%u "
+			 "out_of_state=%s syn_limit=%u handshake_limit=%u", ctx->list[i].ifname,
+			 sg_cookie_mode_name(cfg.cookie_mode), cfg.syn_threshold,
+			 sg_oos_mode_name(cfg.out_of_state), cfg.syn_limit, cfg.hs_limit);
+		events_emit(ctx, o, line);
+	}
+}
+
 /* Events the BPF side could not reserve space for are counted, not lost
  * silently: report growth of that counter as its own line. */
 static void events_check_lost(struct events_ctx *ctx)
@@ -186,6 +221,7 @@ static void events_check_lost(struct events_ctx *ctx)
 		}
 		ctx->lost_seen[i] = lost;
 	}
+	events_check_config(ctx);
 }
 
 int cmd_events(int argc, char **argv)
@@ -273,6 +309,11 @@ int cmd_events(int argc, char **argv)
 		}
 		if (i < 64 && !sg_snapshot_read(ctx.list[i].stats_fd, &s))
 			ctx.lost_seen[i] = s.c[SG_STAT_INFO_EVENTS_LOST].packets;
+		if (i < 64) {
+			__u32 zero = 0;
+
+			bpf_map_lookup_elem(ctx.list[i].config_fd, &zero, &ctx.cfg_seen[i]);
+		}
 	}
 	if (!rb) {
 		sg_err("not attached to any interface in this network namespace");

@@ -45,14 +45,17 @@ void sg_err(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+bool sg_info_to_stderr;	/* 'run' keeps stdout for JSON lines */
+
 void sg_info(const char *fmt, ...)
 {
+	FILE *f = sg_info_to_stderr ? stderr : stdout;
 	va_list ap;
 
 	va_start(ap, fmt);
-	vfprintf(stdout, fmt, ap);
+	vfprintf(f, fmt, ap);
 	va_end(ap);
-	fputc('\n', stdout);
+	fputc('\n', f);
 }
 
 /* libbpf and libxdp narrate their fallbacks at warning level; synguard

@@ -15,6 +15,7 @@ static const struct {
 	const char *summary;
 } verbs[] = {
 	{ "attach", cmd_attach, "attach to an interface and protect TCP ports" },
+	{ "run", cmd_run, "run as a service: attach, metrics, events; detach on SIGTERM" },
 	{ "detach", cmd_detach, "remove synguard from an interface" },
 	{ "set", cmd_set, "change thresholds, ports or the cookie mode while running" },
 	{ "reload", cmd_reload, "apply the configuration file again, while running" },
