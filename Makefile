@@ -95,11 +95,34 @@ demo: test-deps $(BUILD)/synguard $(BUILD)/synflood $(TEST_BPF)
 bench: bench-deps $(BUILD)/synguard $(BUILD)/synflood $(TEST_BPF)
 	@/usr/bin/python3 tests/bench/bench.py
 
+# The binary, the systemd unit, an example config (kept if one exists), the
+# man page and bash completion. DESTDIR for staging, PREFIX for the tree.
+SYSCONFDIR ?= /etc
+UNITDIR    ?= $(PREFIX)/lib/systemd/system
 install: $(BUILD)/synguard
 	install -D -m 0755 $(BUILD)/synguard $(DESTDIR)$(PREFIX)/sbin/synguard
+	@mkdir -p $(DESTDIR)$(UNITDIR)
+	sed -e 's|@SBINDIR@|$(PREFIX)/sbin|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+		dist/synguard.service.in > $(DESTDIR)$(UNITDIR)/synguard.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/synguard.service
+	[ -e $(DESTDIR)$(SYSCONFDIR)/synguard/synguard.conf ] || \
+		install -D -m 0644 dist/synguard.conf $(DESTDIR)$(SYSCONFDIR)/synguard/synguard.conf
+	install -D -m 0644 dist/synguard.8 $(DESTDIR)$(PREFIX)/share/man/man8/synguard.8
+	install -D -m 0644 dist/synguard.bash-completion \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/synguard
+	install -D -m 0644 dist/grafana-dashboard.json \
+		$(DESTDIR)$(PREFIX)/share/doc/synguard/grafana-dashboard.json
 
+# Leaves an edited /etc/synguard/synguard.conf alone (as packages do).
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/sbin/synguard
+	rm -f $(DESTDIR)$(PREFIX)/sbin/synguard $(DESTDIR)$(UNITDIR)/synguard.service \
+		$(DESTDIR)$(PREFIX)/share/man/man8/synguard.8 \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/synguard \
+		$(DESTDIR)$(PREFIX)/share/doc/synguard/grafana-dashboard.json
+	-rmdir $(DESTDIR)$(PREFIX)/share/doc/synguard 2>/dev/null
+	cmp -s dist/synguard.conf $(DESTDIR)$(SYSCONFDIR)/synguard/synguard.conf && \
+		rm -f $(DESTDIR)$(SYSCONFDIR)/synguard/synguard.conf && \
+		rmdir $(DESTDIR)$(SYSCONFDIR)/synguard 2>/dev/null || true
 
 # Regenerate vmlinux.h from the running kernel's BTF.
 vmlinux:

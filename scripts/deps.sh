@@ -19,7 +19,7 @@ build_pkgs=(
 test_pkgs=(
 	iproute2 iputils-ping ethtool procps kmod util-linux
 	nginx-light curl python3 python3-scapy python3-pytest
-	libcmocka-dev
+	libcmocka-dev man-db
 )
 # the benchmark's netfilter SYNPROXY contender and its plots
 bench_pkgs=(nftables gnuplot-nox)

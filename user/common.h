@@ -43,7 +43,9 @@ int sg_peers_mark_existing(int map_fd, const struct sg_ports *ports);
 
 /* signals.c */
 extern volatile int sg_stop;
+extern volatile int sg_hup;
 void sg_install_stop_handlers(void);
+void sg_install_hup_handler(void);
 
 /* stats names (names.c) */
 const char *sg_stat_name(unsigned int stat);

@@ -7,6 +7,7 @@
  * Prometheus metrics, streams events as JSON lines on stdout for the
  * journal, and on SIGTERM detaches, or leaves the protection in place with
  * --keep-attached so that a restart loses no connection and no counter.
+ * SIGHUP applies FILE again, as 'synguard reload' does.
  * Cookie keys need no rotation from here: they are derived per epoch in BPF.
  */
 #include <errno.h>
@@ -30,7 +31,7 @@ static void run_usage(FILE *f)
 		"Run as a service in the foreground: attach to IFACE (or the file's\n"
 		"'interface') with FILE's settings, or adopt an existing attachment and\n"
 		"apply FILE to it; serve metrics; print events as JSON lines; on SIGTERM\n"
-		"detach.\n"
+		"detach. SIGHUP reloads FILE.\n"
 		"\n"
 		"  -f, --config FILE        the configuration file (required)\n"
 		"  -M, --metrics ADDR:PORT  Prometheus metrics (default " SG_DEFAULT_METRICS
@@ -160,10 +161,22 @@ int cmd_run(int argc, char **argv)
 		}
 		run_log("metrics", ifname, "listen", json_string(listen));
 	}
-	{
+	sg_install_hup_handler();
+	for (;;) {
 		char *ev[] = { "events", (char *)ifname, "--json", NULL };
+		char *rv[] = { "reload", (char *)ifname, "--config", (char *)config, NULL };
 
-		err = run_verb(cmd_events, 3, ev);	/* until SIGTERM or SIGINT */
+		err = run_verb(cmd_events, 3, ev);	/* until a signal */
+		if (err || !sg_hup)
+			break;
+		sg_hup = 0;	/* SIGHUP: reload, then back to the events */
+		sg_stop = 0;
+		if (run_verb(cmd_reload, 4, rv))
+			run_log("reload_failed", ifname, "config", json_string(config));
+		else
+			run_log("reloaded", ifname, "config", json_string(config));
+		if (sg_stop)	/* a SIGTERM during the reload */
+			break;
 	}
 stop:
 	sg_metrics_stop(metrics);

@@ -6,6 +6,7 @@
 #include "common.h"
 
 volatile int sg_stop;
+volatile int sg_hup;
 
 static void sg_on_stop(int sig)
 {
@@ -21,4 +22,20 @@ void sg_install_stop_handlers(void)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+}
+
+static void sg_on_hup(int sig)
+{
+	sg_hup = 1;
+	sg_stop = 1;	/* leave the current loop; the daemon reloads and resumes */
+}
+
+/* 'run': SIGHUP reloads the configuration file. */
+void sg_install_hup_handler(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = sg_on_hup;
+	sigaction(SIGHUP, &sa, NULL);
 }
