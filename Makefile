@@ -18,7 +18,7 @@ BPF_CFLAGS := -g -O2 -mcpu=v3 -target bpf -Wall -Werror -D__TARGET_ARCH_$(ARCH) 
 CFLAGS  ?= -O2 -g
 CFLAGS  += -Wall -Wextra -Werror -Wno-unused-parameter -Wno-format-truncation -std=gnu11 \
 	   -D_GNU_SOURCE -DSG_VERSION='"$(VERSION)"' -Iinclude -I$(BUILD) -Iuser
-LDLIBS  := -lxdp -lbpf -lelf -lz -ljansson -linih -lmicrohttpd -lm
+LDLIBS  := -lxdp -lbpf -lelf -lz -ljansson -linih -lmicrohttpd -lncursesw -ltinfo -lm
 
 BPF_SRCS  := $(wildcard bpf/*.bpf.c)
 BPF_OBJS  := $(patsubst bpf/%.bpf.c,$(BUILD)/%.bpf.o,$(BPF_SRCS))

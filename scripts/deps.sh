@@ -14,12 +14,12 @@ build_pkgs=(
 	make gcc clang llvm pkg-config
 	libbpf-dev libxdp-dev bpftool
 	libelf-dev zlib1g-dev linux-libc-dev
-	libjansson-dev libinih-dev libmicrohttpd-dev
+	libjansson-dev libinih-dev libmicrohttpd-dev libncurses-dev
 )
 test_pkgs=(
 	iproute2 iputils-ping ethtool procps kmod util-linux
 	nginx-light curl python3 python3-scapy python3-pytest
-	libcmocka-dev man-db
+	libcmocka-dev man-db tmux
 )
 # the benchmark's netfilter SYNPROXY contender and its plots
 bench_pkgs=(nftables gnuplot-nox)

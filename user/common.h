@@ -64,5 +64,6 @@ int cmd_deny(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_events(int argc, char **argv);
+int cmd_top(int argc, char **argv);
 
 #endif /* SG_USER_COMMON_H */

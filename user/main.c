@@ -23,6 +23,7 @@ static const struct {
 	{ "deny", cmd_deny, "sources dropped before anything else (add|del|list)" },
 	{ "status", cmd_status, "what is attached where, and kernel features" },
 	{ "stats", cmd_stats, "counters and rates (--watch for a live view)" },
+	{ "top", cmd_top, "full-screen live view (q quits)" },
 	{ "events", cmd_events, "stream sampled events until Ctrl-C" },
 };
 
