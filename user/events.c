@@ -163,6 +163,15 @@ static int events_handle(void *data, void *raw, size_t size)
 	return 0;
 }
 
+/* Now, as the BPF events' timestamps read (RFC 3339, UTC). */
+static void events_now(char *buf, size_t len)
+{
+	struct timespec mono;
+
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	events_ts((__u64)mono.tv_sec * 1000000000ull + mono.tv_nsec, buf, len);
+}
+
 /* 'set', 'reload' and the list verbs change the configuration map:
  * report each change as an event of its own. */
 static void events_check_config(struct events_ctx *ctx)
@@ -170,15 +179,16 @@ static void events_check_config(struct events_ctx *ctx)
 	for (int i = 0; i < ctx->n && i < 64 && !sg_stop; i++) {
 		struct sg_config cfg;
 		__u32 zero = 0;
-		char line[256];
+		char line[256], ts[48];
 		json_t *o;
 
 		if (bpf_map_lookup_elem(ctx->list[i].config_fd, &zero, &cfg) ||
 		    !memcmp(&cfg, &ctx->cfg_seen[i], sizeof(cfg)))
 			continue;
 		ctx->cfg_seen[i] = cfg;
-		o = json_pack("{s:s, s:s, s:s, s:i, s:i, s:s, s:i, s:i, s:i}",
-			      "kind", "config_changed", "interface", ctx->list[i].ifname,
+		events_now(ts, sizeof(ts));
+		o = json_pack("{s:s, s:s, s:s, s:s, s:i, s:i, s:s, s:i, s:i, s:i}",
+			      "ts", ts, "kind", "config_changed", "interface", ctx->list[i].ifname,
 			      "cookies", sg_cookie_mode_name(cfg.cookie_mode),
 			      "syn_threshold", (json_int_t)cfg.syn_threshold,
 			      "cooldown_s", (json_int_t)(cfg.cooldown_ms / 1000),
@@ -186,8 +196,8 @@ static void events_check_config(struct events_ctx *ctx)
 			      "syn_limit", (json_int_t)cfg.syn_limit,
 			      "handshake_limit", (json_int_t)cfg.hs_limit,
 			      "event_rate", (json_int_t)cfg.event_rate);
-		snprintf(line, sizeof(line), "%s config_changed cookies=%s syn_threshold=%u "
-			 "out_of_state=%s syn_limit=%u handshake_limit=%u", ctx->list[i].ifname,
+		snprintf(line, sizeof(line), "%s %s config_changed cookies=%s syn_threshold=%u "
+			 "out_of_state=%s syn_limit=%u handshake_limit=%u", ts, ctx->list[i].ifname,
 			 sg_cookie_mode_name(cfg.cookie_mode), cfg.syn_threshold,
 			 sg_oos_mode_name(cfg.out_of_state), cfg.syn_limit, cfg.hs_limit);
 		events_emit(ctx, o, line);
@@ -202,7 +212,7 @@ static void events_check_lost(struct events_ctx *ctx)
 
 	for (int i = 0; i < ctx->n && i < 64 && !sg_stop; i++) {
 		__u64 lost;
-		char line[128];
+		char line[160], ts[48];
 		json_t *o;
 
 		if (sg_snapshot_read(ctx->list[i].stats_fd, &s))
@@ -211,11 +221,13 @@ static void events_check_lost(struct events_ctx *ctx)
 		if (lost > ctx->lost_seen[i]) {
 			__u64 n = lost - ctx->lost_seen[i];
 
+			events_now(ts, sizeof(ts));
 			o = json_object();
+			json_object_set_new(o, "ts", json_string(ts));
 			json_object_set_new(o, "kind", json_string("events_lost"));
 			json_object_set_new(o, "interface", json_string(ctx->list[i].ifname));
 			json_object_set_new(o, "count", json_integer(n));
-			snprintf(line, sizeof(line), "%s events_lost count=%llu",
+			snprintf(line, sizeof(line), "%s %s events_lost count=%llu", ts,
 				 ctx->list[i].ifname, (unsigned long long)n);
 			events_emit(ctx, o, line);
 		}

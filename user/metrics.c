@@ -12,7 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <bpf/bpf.h>
+#include <bpf/libbpf.h>
 #include <microhttpd.h>
 
 #include "attachment.h"
@@ -149,6 +151,28 @@ char *sg_metrics_render(const struct sg_attachment *a, size_t *len)
 	    "tc_link_id=\"%u\",xdp_mode=\"%s\",attach_kind=\"%s\",pin_dir=\"%s\"} 1\n", ifn,
 	    a->info.ifindex, a->info.xdp_prog_id, a->info.tc_link_id,
 	    sg_xdp_mode_name(a->info.xdp_mode), sg_attach_kind_name(a->info.attach_kind), a->dir);
+	help(&b, "synguard_map_info", "gauge", "synguard's maps (value 1).");
+	{
+		static const char *const maps[] = {
+			"config_map", "ports_map", "stats_map", "events_map", "peers_map",
+			"attack_map", "limits_map", "allow4_map", "allow6_map", "deny4_map",
+			"deny6_map",
+		};
+
+		for (size_t i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
+			struct bpf_map_info info = {};
+			__u32 ilen = sizeof(info);
+			int fd = sg_pin_get(a->dir, maps[i]);
+
+			if (fd < 0)
+				continue;
+			if (!bpf_obj_get_info_by_fd(fd, &info, &ilen))
+				put(&b, "synguard_map_info{interface=\"%s\",map=\"%s\",id=\"%u\","
+				    "type=\"%s\",max_entries=\"%u\"} 1\n", ifn, maps[i], info.id,
+				    libbpf_bpf_map_type_str(info.type) ?: "?", info.max_entries);
+			close(fd);
+		}
+	}
 	help(&b, "synguard_attached_timestamp_seconds", "gauge", "When synguard was attached.");
 	put(&b, "synguard_attached_timestamp_seconds{interface=\"%s\"} %llu\n", ifn,
 	    (unsigned long long)a->info.attached_at);

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <jansson.h>
 
 #include "attachment.h"
@@ -42,7 +43,16 @@ static void run_usage(FILE *f)
 
 static void run_log(const char *kind, const char *ifname, const char *key, json_t *val)
 {
-	json_t *o = json_pack("{s:s, s:s}", "kind", kind, "interface", ifname);
+	char ts[40];
+	struct timespec now;
+	struct tm tm;
+	json_t *o;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	gmtime_r(&now.tv_sec, &tm);
+	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(ts + strlen(ts), sizeof(ts) - strlen(ts), ".%06ldZ", now.tv_nsec / 1000);
+	o = json_pack("{s:s, s:s, s:s}", "ts", ts, "kind", kind, "interface", ifname);
 
 	if (key)
 		json_object_set_new(o, key, val);
