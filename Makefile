@@ -62,7 +62,7 @@ $(BUILD)/synguard: $(USER_OBJS)
 SYNFLOOD_OBJS := $(BUILD)/user/synflood/synflood.o \
 	$(addprefix $(BUILD)/user/,args.o cidr.o log.o signals.o stats_read.o names.o ports.o)
 $(BUILD)/synflood: $(SYNFLOOD_OBJS)
-	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
+	$(CC) $(CFLAGS) $^ -o $@ -lxdp -lbpf -lelf -lz -ljansson -lm
 
 # Unit tests reuse the loader's objects, minus its main().
 $(BUILD)/tests/%.o: tests/unit/%.c $(SKELS) | $(BUILD)
