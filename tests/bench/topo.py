@@ -38,6 +38,13 @@ class Bench:
         self.t = sgtest.Topology()
         self.srv, self.gen = self.t.server, self.t.client
         self.pins = "/sys/fs/bpf/sgbench-%d" % os.getpid()
+        try:
+            self._setup()
+        except BaseException:
+            self.close()        # nothing half-built stays behind
+            raise
+
+    def _setup(self):
         run(["bpftool", "prog", "loadall", BENCH_OBJ, self.pins, "pinmaps", self.pins + "-maps"])
         # the generator side counts what comes back (and needs XDP for XDP_TX)
         run(["ip", "-n", self.gen.name, "link", "set", "dev", "sg1", "xdpdrv", "off"])
