@@ -16,6 +16,7 @@
 #include "kernel_probe.h"
 #include "config_file.h"
 #include "pins.h"
+#include "settings.h"
 #include "xdp_attach.h"
 #include "synguard.skel.h"
 
@@ -78,7 +79,6 @@ struct attach_args {
 #define ATTACH_COOLDOWN		(1u << 4)
 #define ATTACH_OOS		(1u << 5)
 #define ATTACH_LIMIT(i)		(1u << (6 + (i)))
-#define ATTACH_ALL		(~0u)
 
 /* The options in @mask from @a into @cfg. */
 static void attach_apply(struct sg_config *cfg, const struct attach_args *a, __u32 mask)
@@ -120,17 +120,6 @@ static int attach_number(const char *opt, const char *arg, long min, long max, _
 	return err;
 }
 
-static void attach_defaults(struct attach_args *a)
-{
-	a->mode = XDP_MODE_NATIVE;
-	a->event_rate = SG_DEFAULT_EVENT_RATE;
-	a->cookie_mode = SG_COOKIES_AUTO;
-	a->ttl = 64;
-	a->syn_threshold = SG_DEFAULT_SYN_THRESHOLD;
-	a->cooldown_s = SG_DEFAULT_COOLDOWN_MS / 1000;
-	a->out_of_state = SG_OOS_ATTACK;
-}
-
 static int attach_parse(int argc, char **argv, struct attach_args *a)
 {
 	static const char *const limit_opts[] = {
@@ -156,7 +145,7 @@ static int attach_parse(int argc, char **argv, struct attach_args *a)
 	};
 	int c;
 
-	attach_defaults(a);
+	a->mode = XDP_MODE_NATIVE;	/* the settings' defaults: sg_settings_defaults() */
 	while ((c = getopt_long(argc, argv, "p:m:e:c:k:t:s:C:o:f:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
@@ -382,7 +371,6 @@ int cmd_attach(int argc, char **argv)
 	struct xdp_program *prog = NULL;
 	struct sg_cookie_key key;
 	struct sg_config cfg = {};
-	struct attach_args defaults = {};
 	struct sg_file_config *fc = NULL;
 	struct sg_conf_path conf = {};
 	struct bpf_map *map;
@@ -405,8 +393,7 @@ int cmd_attach(int argc, char **argv)
 		goto out;
 	}
 	/* defaults, then the file, then the options given */
-	attach_defaults(&defaults);
-	attach_apply(&cfg, &defaults, ATTACH_ALL);
+	sg_settings_defaults(&cfg);
 	if (args.config) {
 		fc->cfg = cfg;
 		err = sg_file_config_load(args.config, fc);

@@ -21,6 +21,7 @@
 #include "config_file.h"
 #include "cookies.h"
 #include "kernel_probe.h"
+#include "settings.h"
 
 static void reload_usage(FILE *f)
 {
@@ -31,18 +32,6 @@ static void reload_usage(FILE *f)
 		"then on) to the running program on IFACE. Settings the file leaves out\n"
 		"return to their defaults; ports and the allow and deny lists change only\n"
 		"if the file names them. A bad file changes nothing.\n");
-}
-
-/* The running configuration with the file's settings back at their
- * defaults; what attach derived from the interface stays. */
-static void reload_base(struct sg_config *cfg)
-{
-	cfg->event_rate = SG_DEFAULT_EVENT_RATE;
-	cfg->cookie_mode = SG_COOKIES_AUTO;
-	cfg->ttl = 64;
-	sg_adaptive_config(cfg, SG_DEFAULT_SYN_THRESHOLD, SG_DEFAULT_COOLDOWN_MS);
-	cfg->out_of_state = SG_OOS_ATTACK;
-	cfg->syn_limit = cfg->syn_burst = cfg->hs_limit = cfg->hs_burst = 0;
 }
 
 int cmd_reload(int argc, char **argv)
@@ -99,7 +88,7 @@ int cmd_reload(int argc, char **argv)
 		goto out;
 	}
 	lists = fc->cfg.lists;
-	reload_base(&fc->cfg);
+	sg_settings_defaults(&fc->cfg);	/* what the file leaves out */
 	err = sg_file_config_load(conf.path, fc);
 	if (err)
 		goto out;

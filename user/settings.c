@@ -71,3 +71,17 @@ int sg_setting_apply(const char *key, const char *val, struct sg_config *cfg,
 	return -EINVAL;
 }
 
+
+/* The policy settings at their defaults, as attach starts and reload
+ * returns to; what attach derives from the interface is left alone. */
+void sg_settings_defaults(struct sg_config *cfg)
+{
+	__u32 no_limits[4] = {};
+
+	cfg->event_rate = SG_DEFAULT_EVENT_RATE;
+	cfg->cookie_mode = SG_COOKIES_AUTO;
+	cfg->ttl = 64;
+	sg_adaptive_config(cfg, SG_DEFAULT_SYN_THRESHOLD, SG_DEFAULT_COOLDOWN_MS);
+	cfg->out_of_state = SG_OOS_ATTACK;
+	sg_limits_config(cfg, no_limits);
+}

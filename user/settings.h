@@ -13,4 +13,6 @@
 int sg_setting_apply(const char *key, const char *val, struct sg_config *cfg,
 		     struct sg_ports *ports, bool *ports_set);
 
+void sg_settings_defaults(struct sg_config *cfg);
+
 #endif /* SG_USER_SETTINGS_H */
