@@ -64,6 +64,10 @@ SYNFLOOD_OBJS := $(BUILD)/user/synflood/synflood.o \
 $(BUILD)/synflood: $(SYNFLOOD_OBJS)
 	$(CC) $(CFLAGS) $^ -o $@ -lxdp -lbpf -lelf -lz -ljansson -lm
 
+# The benchmark's per-packet cost meter (tests/bench/prog_cost.c).
+$(BUILD)/prog_cost: tests/bench/prog_cost.c | $(BUILD)
+	$(CC) $(CFLAGS) $< -o $@ -lbpf -lelf -lz
+
 # Unit tests reuse the loader's objects, minus its main().
 $(BUILD)/tests/%.o: tests/unit/%.c $(SKELS) | $(BUILD)
 	@mkdir -p $(dir $@)
@@ -92,7 +96,7 @@ demo: test-deps $(BUILD)/synguard $(BUILD)/synflood $(TEST_BPF)
 	@scripts/demo.sh
 
 # Side-by-side benchmark (root): see tests/bench/bench.py.
-bench: bench-deps $(BUILD)/synguard $(BUILD)/synflood $(TEST_BPF)
+bench: bench-deps $(BUILD)/synguard $(BUILD)/synflood $(BUILD)/prog_cost $(TEST_BPF)
 	@/usr/bin/python3 tests/bench/bench.py
 
 # The binary, the systemd unit, an example config (kept if one exists), the

@@ -167,6 +167,29 @@ static sg_always_inline __u32 sg_tcp_verdict(struct sg_pkt *pkt)
 	return SG_COOKIE_PATH + act;
 }
 
+/*
+ * A drop sample for a packet dropped outside the cookie path. A global
+ * function that parses the frame again, so that synguard_xdp's own parse
+ * results stay in registers (an event needing them would make the compiler
+ * keep them in memory on every path, for every packet). The sampling
+ * limit is applied first, so only sampled drops parse again.
+ */
+__noinline int sg_drop_event(struct xdp_md *ctx, __u32 reason)
+{
+	struct sg_pkt pkt = {};
+	struct sg_event *e;
+
+	if (!ctx)
+		return 0;
+	e = sg_event_drop_begin(ctx, reason);
+	if (!e)
+		return 0;
+	sg_parse(ctx, &pkt);
+	sg_event_fill_pkt(e, &pkt);
+	sg_event_drop_submit(e);
+	return 0;
+}
+
 SEC("xdp")
 int synguard_xdp(struct xdp_md *ctx)
 {
@@ -193,7 +216,7 @@ int synguard_xdp(struct xdp_md *ctx)
 		return XDP_PASS;
 	if (SG_STAT_IS_TX(verdict))
 		return XDP_TX;
-	sg_event_drop(ctx, &pkt, verdict);
+	sg_drop_event(ctx, verdict);
 	return XDP_DROP;
 }
 

@@ -76,8 +76,9 @@ static sg_always_inline void sg_event_submit(struct sg_event *e)
 	sg_count(SG_STAT_INFO_EVENTS_SENT, 0);
 }
 
-static sg_always_inline void sg_event_drop(struct xdp_md *ctx,
-					   const struct sg_pkt *pkt, __u32 reason)
+/* A drop sample's record, reserved and filled but for the packet, or NULL
+ * when the sampling limit (or a full ring) says no. */
+static sg_always_inline struct sg_event *sg_event_drop_begin(struct xdp_md *ctx, __u32 reason)
 {
 	__u32 zero = 0, suppressed;
 	struct sg_config *cfg = bpf_map_lookup_elem(&config_map, &zero);
@@ -85,19 +86,36 @@ static sg_always_inline void sg_event_drop(struct xdp_md *ctx,
 	struct sg_event *e;
 
 	if (!cfg || !lim || !cfg->event_rate)
-		return;
+		return NULL;
 	if (!sg_event_allowed(lim, cfg->event_rate, &suppressed))
-		return;
+		return NULL;
 
 	e = sg_event_reserve(SG_EV_DROP_SAMPLE, reason);
 	if (!e)
-		return;
+		return NULL;
 	e->ifindex = ctx->ingress_ifindex;
 	e->suppressed = suppressed;
-	sg_event_fill_pkt(e, pkt);
+	return e;
+}
+
+static sg_always_inline void sg_event_drop_submit(struct sg_event *e)
+{
+	__u32 suppressed = e->suppressed;
+
 	sg_event_submit(e);
 	if (suppressed)
 		sg_count_n(SG_STAT_INFO_EVENTS_SUPPRESSED, suppressed);
+}
+
+static sg_always_inline void sg_event_drop(struct xdp_md *ctx,
+					   const struct sg_pkt *pkt, __u32 reason)
+{
+	struct sg_event *e = sg_event_drop_begin(ctx, reason);
+
+	if (!e)
+		return;
+	sg_event_fill_pkt(e, pkt);
+	sg_event_drop_submit(e);
 }
 
 /* Not sampled: one per key epoch at most (see cookie.h). */

@@ -47,6 +47,9 @@ static sg_always_inline __u32 sg_parse_ipv4(struct sg_pkt *pkt, void *l3)
 
 	if ((void *)(ip + 1) > pkt->data_end)
 		return SG_STAT_DROP_IPV4_TRUNCATED;
+	/* Not synguard's business: the kernel validates the rest itself. */
+	if (ip->protocol != SG_IPPROTO_TCP)
+		return SG_STAT_PASS_NON_TCP;
 	if (ip->version != 4)
 		return SG_STAT_DROP_IPV4_BAD_VERSION;
 	ihl_len = ip->ihl * 4;
@@ -59,8 +62,6 @@ static sg_always_inline __u32 sg_parse_ipv4(struct sg_pkt *pkt, void *l3)
 		return SG_STAT_DROP_IPV4_BAD_LENGTH;
 	pkt->ip4 = ip;
 
-	if (ip->protocol != SG_IPPROTO_TCP)
-		return SG_STAT_PASS_NON_TCP;
 	frag = bpf_ntohs(ip->frag_off);
 	if (frag & SG_IP_OFFSET)
 		return SG_STAT_PASS_FRAGMENT;	/* no TCP header in here */
