@@ -124,6 +124,9 @@ static sg_always_inline __u32 sg_tcp_verdict(struct sg_pkt *pkt)
 
 	if (!sg_port_protected(bpf_ntohs(tcp->dest)))
 		return SG_STAT_PASS_UNPROTECTED_PORT;
+	bad = sg_parse_tcp_len(pkt);
+	if (bad)
+		return bad;
 	cfg = bpf_map_lookup_elem(&config_map, &zero);
 	if (cfg && cfg->lists) {
 		bad = sg_lists_verdict(pkt, cfg->lists);

@@ -39,37 +39,56 @@ static sg_always_inline bool sg_is_vlan(__be16 proto)
 	       proto == bpf_htons(ETH_P_8021AD);
 }
 
+/*
+ * Finds the TCP header: the checks needed to read it. Its length checks
+ * (sg_parse_ipv4_len) wait until the port is known to be protected, since
+ * packets to other ports are the kernel's business alone.
+ */
 static sg_always_inline __u32 sg_parse_ipv4(struct sg_pkt *pkt, void *l3)
 {
 	struct iphdr *ip = l3;
-	__u32 ihl_len, tot_len;
+	__u32 ihl_len;
 	__u16 frag;
+	__u8 b0;
 
 	if ((void *)(ip + 1) > pkt->data_end)
 		return SG_STAT_DROP_IPV4_TRUNCATED;
 	/* Not synguard's business: the kernel validates the rest itself. */
 	if (ip->protocol != SG_IPPROTO_TCP)
 		return SG_STAT_PASS_NON_TCP;
-	if (ip->version != 4)
+	b0 = *(__u8 *)ip;
+	if ((b0 & 0xf0) != 0x40)
 		return SG_STAT_DROP_IPV4_BAD_VERSION;
-	ihl_len = ip->ihl * 4;
+	ihl_len = (b0 & 15) * 4;
 	if (ihl_len < sizeof(*ip))
 		return SG_STAT_DROP_IPV4_BAD_IHL;
 	if (l3 + ihl_len > pkt->data_end)
 		return SG_STAT_DROP_IPV4_TRUNCATED;
-	tot_len = bpf_ntohs(ip->tot_len);
-	if (tot_len < ihl_len || l3 + tot_len > pkt->data_end)
-		return SG_STAT_DROP_IPV4_BAD_LENGTH;
 	pkt->ip4 = ip;
 
 	frag = bpf_ntohs(ip->frag_off);
 	if (frag & SG_IP_OFFSET)
 		return SG_STAT_PASS_FRAGMENT;	/* no TCP header in here */
 	pkt->first_frag = !!(frag & SG_IP_MF);
-	pkt->l4_len = tot_len - ihl_len;
+	pkt->l4_len = ihl_len;		/* the header's, until sg_parse_ipv4_len */
 	pkt->l4_off = pkt->l3_off + ihl_len;
 	pkt->tcp = l3 + ihl_len;
 	return SG_PARSED_TCP;
+}
+
+/* The IPv4 total length against the frame; sets pkt->l4_len. */
+static sg_always_inline __u32 sg_parse_ipv4_len(struct sg_pkt *pkt)
+{
+	struct iphdr *ip = pkt->ip4;
+	__u32 tot_len, ihl_len = pkt->l4_len;
+
+	if (!ip || (void *)(ip + 1) > pkt->data_end)
+		return SG_STAT_DROP_IPV4_TRUNCATED;
+	tot_len = bpf_ntohs(ip->tot_len);
+	if (tot_len < ihl_len || tot_len > pkt->len - pkt->l3_off)
+		return SG_STAT_DROP_IPV4_BAD_LENGTH;
+	pkt->l4_len = tot_len - ihl_len;
+	return 0;
 }
 
 /* The extension headers we walk; anything else ends the chain. */
@@ -145,7 +164,8 @@ static sg_always_inline __u32 sg_parse_ipv6(struct sg_pkt *pkt, void *l3)
 
 /*
  * Returns a pass_* or drop_* counter for packets that need no TCP policy,
- * or SG_PARSED_TCP with pkt->tcp pointing at a complete 20-byte header.
+ * or SG_PARSED_TCP with pkt->tcp pointing at a complete 20-byte header;
+ * then sg_parse_tcp_len() finishes the checks (and sets l4_len).
  */
 static sg_always_inline __u32 sg_parse_frame(void *data, void *data_end, struct sg_pkt *pkt)
 {
@@ -188,9 +208,27 @@ static sg_always_inline __u32 sg_parse_frame(void *data, void *data_end, struct 
 
 	if (ret != SG_PARSED_TCP)
 		return ret;
-	if ((void *)(pkt->tcp + 1) > data_end || pkt->l4_len < sizeof(struct tcphdr))
+	if ((void *)(pkt->tcp + 1) > data_end)
 		return SG_STAT_DROP_TCP_TRUNCATED;
 	return SG_PARSED_TCP;
+}
+
+/*
+ * The rest of a TCP packet's checks, for protected ports: the IP length
+ * fields against the frame, and room for the TCP header in them.
+ */
+static sg_always_inline __u32 sg_parse_tcp_len(struct sg_pkt *pkt)
+{
+	__u32 bad;
+
+	if (pkt->ip4) {
+		bad = sg_parse_ipv4_len(pkt);
+		if (bad)
+			return bad;
+	}
+	if (pkt->l4_len < sizeof(struct tcphdr))
+		return SG_STAT_DROP_TCP_TRUNCATED;
+	return 0;
 }
 
 /* Where the headers of a parsed TCP packet are, without pointers: what a
