@@ -109,11 +109,12 @@ def main():
         sys.exit("the benchmark needs two CPUs: one generates, one serves")
     t0 = time.monotonic()
     b = Bench()
-    results, costs, sweeps = {}, {}, {}
+    results, costs, floors, sweeps = {}, {}, {}, {}
     try:
         c = Costs(b)
         try:
             costs = c.measure()
+            floors = c.floors()
         finally:
             c.close()
         cs = all_contenders(b)
@@ -128,7 +129,7 @@ def main():
         sweeps = sweep(b, cs, med)
     finally:
         b.close()
-    report(OUT_DIR, ROUNDS, SECS, results, med, costs, sweeps, time.monotonic() - t0)
+    report(OUT_DIR, ROUNDS, SECS, results, med, costs, floors, sweeps, time.monotonic() - t0)
 
 
 if __name__ == "__main__":

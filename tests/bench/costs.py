@@ -157,3 +157,12 @@ class Costs:
             self.ns.synguard("detach", "sg0")
         hold.terminate()
         return rows
+
+    def floors(self):
+        """What the unavoidable pieces of work cost here, each next to
+        bench_drop on the same forged ACK (tests/bpf/xdp_bench.bpf.c)."""
+        drop = self.b.pins + "/bench_drop"
+        return {"cookie MAC (SipHash-2-4, IPv4)":
+                self.cost("ack_invalid", self.b.pins + "/floor_mac", drop, 1),
+                "socket lookup (finds the listener)":
+                self.cost("ack_invalid", self.b.pins + "/floor_lookup", drop, 1)}

@@ -139,7 +139,31 @@ def plots(out_dir, sweeps):
     return [os.path.join(out_dir, "legit_success.png"), os.path.join(out_dir, "legit_p99.png")]
 
 
-def report(out_dir, rounds, secs, results, med, costs, sweeps, elapsed):
+def limits(med, costs, floors):
+    """The room each target leaves, next to what the unavoidable work costs
+    on this machine (floors: BPF_PROG_TEST_RUN, next to bench_drop)."""
+    if not floors:
+        return ["(not measured)"]
+    mac = floors["cookie MAC (SipHash-2-4, IPv4)"]["extra_ns"]
+    lookup = floors["socket lookup (finds the listener)"]["extra_ns"]
+    lines = ["| packet: least work it needs | that work here, ns | target | room it leaves, ns |",
+             "|---|---:|---|---:|"]
+    refl, drop = med.get("reflector"), med.get("xdp_drop")
+    if refl and drop:
+        syn_room = refl["server_ns_per_pkt"] * (1 / 0.85 - 1)
+        ack_room = drop["ack_server_ns_per_pkt"] * (1 / 0.9 - 1)
+        lines.append("| SYN answered: one cookie MAC | %.1f | SYN-ACKs >= 0.85 x reflector's "
+                     "(it spends %.0f ns per SYN) | %.1f |"
+                     % (mac, refl["server_ns_per_pkt"], syn_room))
+        lines.append("| forged ACK dropped: one cookie MAC | %.1f | drops >= 0.9 x XDP_DROP's "
+                     "(it spends %.0f ns per ACK) | %.1f |"
+                     % (mac, drop["ack_server_ns_per_pkt"], ack_room))
+    lines.append("| established flow, cookies always: one socket lookup | %.1f | "
+                 "<= 15 ns over XDP_PASS | 15 |" % lookup)
+    return lines
+
+
+def report(out_dir, rounds, secs, results, med, costs, floors, sweeps, elapsed):
     uname = os.uname()
     header = ("Medians of %d interleaved rounds of %.0f s floods on %s %s (%d CPUs; "
               "generator on CPU 0, server's NAPI on CPU %d); %.0f s in all" % (
@@ -152,13 +176,15 @@ def report(out_dir, rounds, secs, results, med, costs, sweeps, elapsed):
              "the trivial program with the same verdict run in alternating pairs; extra is "
              "the median of the pairwise differences)", "",
              *cost_table(costs), "",
+             "Limits: the room each target leaves, next to the least work the packet needs "
+             "(measured like the per-packet costs)", "", *limits(med, costs, floors), "",
              "Legitimate clients versus flood rate", "", *sweep_table(sweeps), "",
              "Targets", "", *targets(results, med, costs)]
     os.makedirs(out_dir, exist_ok=True)
     pngs = plots(out_dir, sweeps)
     with open(os.path.join(out_dir, "results.json"), "w") as f:
         json.dump({"machine": header, "rounds": results, "medians": med,
-                   "per_packet_ns": costs, "sweep": sweeps}, f, indent=2)
+                   "per_packet_ns": costs, "floors_ns": floors, "sweep": sweeps}, f, indent=2)
     with open(os.path.join(out_dir, "results.md"), "w") as f:
         f.write("\n".join(parts) + "\n")
     print("\n" + "\n".join(parts))
