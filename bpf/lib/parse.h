@@ -4,7 +4,10 @@
  * any valid IHL, IPv6 with its extension header chain, and the fixed TCP
  * header. Every read is preceded by an explicit bounds check against
  * data_end; malformed or truncated packets return the drop counter that
- * names the reason.
+ * names the reason. Only what synguard acts on is checked: a non-TCP
+ * packet passes once its protocol is known, and the IPv4 length fields of a
+ * TCP packet are checked (sg_parse_tcp_len) once its port is known to be
+ * protected. The kernel checks the rest of what it is given.
  */
 #ifndef SG_BPF_PARSE_H
 #define SG_BPF_PARSE_H
