@@ -147,6 +147,13 @@ static sg_always_inline __u32 sg_tcp_verdict(struct sg_pkt *pkt)
 		return bad;
 
 	flags &= SG_TCP_SYN | SG_TCP_RST | SG_TCP_ACK;
+	/* Established flows' packets, the common case, first and shortest. */
+	if (flags == SG_TCP_ACK && cfg && cfg->cookie_mode != SG_COOKIES_ALWAYS) {
+		if (cfg->cookie_mode == SG_COOKIES_OFF)
+			return SG_STAT_PASS_TCP;
+		act = sg_adaptive_act(cfg, SG_KIND_ACK);
+		return act ? SG_COOKIE_PATH + act : SG_STAT_PASS_TCP;
+	}
 	if (flags == SG_TCP_SYN && cfg && cfg->syn_limit &&
 	    sg_limit_syn(pkt, cfg, bpf_jiffies64(), sg_hz()))
 		return SG_STAT_DROP_SYN_RATE_LIMITED;
