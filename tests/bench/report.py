@@ -155,6 +155,12 @@ def limits(med, costs, floors):
         lines.append("| SYN answered: one cookie MAC | %.1f | SYN-ACKs >= 0.85 x reflector's "
                      "(it spends %.0f ns per SYN) | %.1f |"
                      % (mac, refl["server_ns_per_pkt"], syn_room))
+        kern = med.get("kernel")
+        if kern:
+            lines.append("| SYN answered: one cookie MAC | %.1f | SYN-ACKs >= 10 x the kernel's "
+                         "(it spends %.0f ns per SYN; the path alone, the reflector's, %.0f) "
+                         "| %.1f |" % (mac, kern["server_ns_per_pkt"], refl["server_ns_per_pkt"],
+                                       kern["server_ns_per_pkt"] / 10 - refl["server_ns_per_pkt"]))
         lines.append("| forged ACK dropped: one cookie MAC | %.1f | drops >= 0.9 x XDP_DROP's "
                      "(it spends %.0f ns per ACK) | %.1f |"
                      % (mac, drop["ack_server_ns_per_pkt"], ack_room))
