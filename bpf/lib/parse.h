@@ -24,7 +24,7 @@ struct sg_pkt {
 	struct ipv6hdr *ip6;
 	struct tcphdr *tcp;		/* ... once the TCP header is found */
 	__u32 len;			/* frame length in bytes */
-	__u32 l4_len;			/* L4 bytes according to the IP header */
+	__u32 l4_len;			/* L4 bytes by the IP header (IPv4: once sg_parse_tcp_len ran) */
 	__u16 l3_off;			/* offsets from data, as scalars */
 	__u16 l4_off;
 	__u8 vlan_depth;
@@ -73,7 +73,6 @@ static sg_always_inline __u32 sg_parse_ipv4(struct sg_pkt *pkt, void *l3)
 	if (frag & SG_IP_OFFSET)
 		return SG_STAT_PASS_FRAGMENT;	/* no TCP header in here */
 	pkt->first_frag = !!(frag & SG_IP_MF);
-	pkt->l4_len = ihl_len;		/* the header's, until sg_parse_ipv4_len */
 	pkt->l4_off = pkt->l3_off + ihl_len;
 	pkt->tcp = l3 + ihl_len;
 	return SG_PARSED_TCP;
@@ -83,7 +82,7 @@ static sg_always_inline __u32 sg_parse_ipv4(struct sg_pkt *pkt, void *l3)
 static sg_always_inline __u32 sg_parse_ipv4_len(struct sg_pkt *pkt)
 {
 	struct iphdr *ip = pkt->ip4;
-	__u32 tot_len, ihl_len = pkt->l4_len;
+	__u32 tot_len, ihl_len = pkt->l4_off - pkt->l3_off;
 
 	if (!ip || (void *)(ip + 1) > pkt->data_end)
 		return SG_STAT_DROP_IPV4_TRUNCATED;
