@@ -43,17 +43,14 @@
  */
 __noinline int sg_cookie_path(struct xdp_md *ctx, const struct sg_pkt_loc *loc)
 {
-	struct sg_config *cfg;
+	struct sg_config *cfg = &sg_cfg;
 	struct sg_pkt pkt;
-	__u32 verdict, zero = 0;
+	__u32 verdict;
 	__u8 flags;
 
 	if (!ctx || !loc)
 		return SG_STAT_PASS_TCP;
 	if (!sg_pkt_from_loc((void *)(long)ctx->data, (void *)(long)ctx->data_end, loc, &pkt))
-		return SG_STAT_PASS_TCP;
-	cfg = bpf_map_lookup_elem(&config_map, &zero);
-	if (!cfg)
 		return SG_STAT_PASS_TCP;
 	flags = ((__u8 *)pkt.tcp)[13] & (SG_TCP_SYN | SG_TCP_RST | SG_TCP_ACK);
 	if (flags == SG_TCP_SYN)
@@ -78,17 +75,13 @@ __noinline int sg_adaptive(__u32 slot)
 {
 	__u64 now = bpf_jiffies64(), hz = sg_hz();
 	struct sg_syn_rate *r;
-	struct sg_config *cfg;
-	struct sg_attack *a;
 	struct sg_peers *p;
 	__u32 zero = 0;
 
-	cfg = bpf_map_lookup_elem(&config_map, &zero);
 	r = bpf_map_lookup_elem(&syn_rate_map, &zero);
-	a = bpf_map_lookup_elem(&attack_map, &zero);
-	if (!cfg || !r || !a)
+	if (!r)
 		return 0;
-	if (sg_adaptive_syn(r, a, cfg, now, hz))
+	if (sg_adaptive_syn(r, &sg_attack, &sg_cfg, now, hz))
 		return SG_ACT_COOKIES;
 	p = sg_peers();
 	if (p)
@@ -96,15 +89,12 @@ __noinline int sg_adaptive(__u32 slot)
 	return 0;
 }
 
-/* --cookies auto, for an ACK or RST (@kind): one array lookup, inlined. */
+/* --cookies auto, for an ACK or RST (@kind): the shared state, inlined. */
 static sg_always_inline __u32 sg_adaptive_act(const struct sg_config *cfg, __u32 kind)
 {
-	struct sg_attack *a;
-	__u32 zero = 0, act = 0;
+	struct sg_attack *a = &sg_attack;
+	__u32 act = 0;
 
-	a = bpf_map_lookup_elem(&attack_map, &zero);
-	if (!a)
-		return 0;
 	if (cfg->out_of_state == SG_OOS_ALWAYS ||
 	    (cfg->out_of_state == SG_OOS_ATTACK && a->active_since))
 		act |= SG_ACT_OOS;
@@ -114,21 +104,50 @@ static sg_always_inline __u32 sg_adaptive_act(const struct sg_config *cfg, __u32
 	return act;
 }
 
-/* TCP policy for a packet whose 20-byte header is known to be readable. */
+/*
+ * The common frame: untagged IPv4 without options, with room for a TCP
+ * header. Most packets a host receives are such frames; synguard_xdp takes
+ * them at fixed offsets, on a path of their own.
+ */
+static sg_always_inline bool sg_common_frame(void *data, void *data_end)
+{
+	struct ethhdr *eth = data;
+	struct iphdr *ip = (void *)(eth + 1);
+
+	return (void *)ip + sizeof(*ip) + sizeof(struct tcphdr) <= data_end &&
+	       eth->h_proto == bpf_htons(ETH_P_IP) &&
+	       *(__u8 *)ip == 0x45;	/* version 4, IHL 5 */
+}
+
+/* What sg_parse() finds in a common frame holding TCP (not a later fragment). */
+static sg_always_inline void sg_common_tcp(void *data, void *data_end, __u16 frag,
+					   struct sg_pkt *pkt)
+{
+	pkt->data = data;
+	pkt->data_end = data_end;
+	pkt->len = data_end - data;
+	pkt->ip4 = data + sizeof(struct ethhdr);
+	pkt->tcp = data + sizeof(struct ethhdr) + sizeof(struct iphdr);
+	pkt->l3_off = sizeof(struct ethhdr);
+	pkt->l4_off = sizeof(struct ethhdr) + sizeof(struct iphdr);
+	pkt->first_frag = !!(frag & SG_IP_MF);
+}
+
+/*
+ * TCP policy for a packet to a protected port whose 20-byte header is
+ * known to be readable.
+ */
 static sg_always_inline __u32 sg_tcp_verdict(struct sg_pkt *pkt)
 {
 	struct tcphdr *tcp = pkt->tcp;
-	struct sg_config *cfg;
-	__u32 doff_len, bad, kind, act, zero = 0;
+	struct sg_config *cfg = &sg_cfg;
+	__u32 doff_len, bad, kind, act;
 	__u8 flags;
 
-	if (!sg_port_protected(bpf_ntohs(tcp->dest)))
-		return SG_STAT_PASS_UNPROTECTED_PORT;
 	bad = sg_parse_tcp_len(pkt);
 	if (bad)
 		return bad;
-	cfg = bpf_map_lookup_elem(&config_map, &zero);
-	if (cfg && cfg->lists) {
+	if (cfg->lists) {
 		bad = sg_lists_verdict(pkt, cfg->lists);
 		if (bad)
 			return bad;
@@ -148,16 +167,16 @@ static sg_always_inline __u32 sg_tcp_verdict(struct sg_pkt *pkt)
 
 	flags &= SG_TCP_SYN | SG_TCP_RST | SG_TCP_ACK;
 	/* Established flows' packets, the common case, first and shortest. */
-	if (flags == SG_TCP_ACK && cfg && cfg->cookie_mode != SG_COOKIES_ALWAYS) {
+	if (flags == SG_TCP_ACK && cfg->cookie_mode != SG_COOKIES_ALWAYS) {
 		if (cfg->cookie_mode == SG_COOKIES_OFF)
 			return SG_STAT_PASS_TCP;
 		act = sg_adaptive_act(cfg, SG_KIND_ACK);
 		return act ? SG_COOKIE_PATH + act : SG_STAT_PASS_TCP;
 	}
-	if (flags == SG_TCP_SYN && cfg && cfg->syn_limit &&
+	if (flags == SG_TCP_SYN && cfg->syn_limit &&
 	    sg_limit_syn(pkt, cfg, bpf_jiffies64(), sg_hz()))
 		return SG_STAT_DROP_SYN_RATE_LIMITED;
-	if (!cfg || cfg->cookie_mode == SG_COOKIES_OFF)
+	if (cfg->cookie_mode == SG_COOKIES_OFF)
 		return flags == SG_TCP_SYN ? SG_STAT_PASS_SYN : SG_STAT_PASS_TCP;
 	kind = flags == SG_TCP_SYN ? SG_KIND_SYN : flags == SG_TCP_ACK ? SG_KIND_ACK :
 	       flags & SG_TCP_RST ? SG_KIND_RST : SG_KIND_OTHER;
@@ -203,10 +222,32 @@ __noinline int sg_drop_event(struct xdp_md *ctx, __u32 reason)
 SEC("xdp")
 int synguard_xdp(struct xdp_md *ctx)
 {
+	void *data = (void *)(long)ctx->data, *data_end = (void *)(long)ctx->data_end;
 	struct sg_pkt pkt = {};
 	__u32 verdict;
 
-	verdict = sg_parse(ctx, &pkt);
+	/* The common frame first: what needs nothing from synguard leaves
+	 * at once, before anything is kept for the paths below. */
+	if (sg_common_frame(data, data_end)) {
+		struct iphdr *ip = data + sizeof(struct ethhdr);
+		struct tcphdr *tcp = (void *)(ip + 1);
+		__u16 frag = bpf_ntohs(ip->frag_off);
+
+		if (ip->protocol != SG_IPPROTO_TCP) {
+			sg_count(SG_STAT_PASS_NON_TCP, data_end - data);
+			return XDP_PASS;
+		}
+		if (!(frag & SG_IP_OFFSET) && !sg_port_protected(tcp->dest)) {
+			sg_count(SG_STAT_PASS_UNPROTECTED_PORT, data_end - data);
+			return XDP_PASS;
+		}
+		sg_common_tcp(data, data_end, frag, &pkt);
+		verdict = frag & SG_IP_OFFSET ? SG_STAT_PASS_FRAGMENT : SG_PARSED_TCP;
+	} else {
+		verdict = sg_parse(ctx, &pkt);
+		if (verdict == SG_PARSED_TCP && !sg_port_protected(pkt.tcp->dest))
+			verdict = SG_STAT_PASS_UNPROTECTED_PORT;
+	}
 	if (verdict == SG_PARSED_TCP)
 		verdict = sg_tcp_verdict(&pkt);
 	if (verdict > SG_COOKIE_PATH) {
@@ -233,12 +274,7 @@ int synguard_xdp(struct xdp_md *ctx)
 SEC("tc")
 int synguard_tc(struct __sk_buff *skb)
 {
-	__u32 zero = 0;
-	struct sg_config *cfg = bpf_map_lookup_elem(&config_map, &zero);
-
-	if (!cfg)
-		return SG_TC_ACT_OK;
-	return sg_tc_complete(skb, cfg);
+	return sg_tc_complete(skb, &sg_cfg);
 }
 
 char LICENSE[] SEC("license") = "GPL";

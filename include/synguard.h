@@ -276,7 +276,12 @@ struct sg_conf_path {
 	char path[SG_CONF_PATH_MAX];
 };
 
-/* Value of the single-entry "ports" array: bit N set = port N protected. */
+/*
+ * Value of the single-entry "ports_map": one bit per port, indexed by the
+ * port's 16-bit value in network byte order (htons(port)), the order the
+ * packet holds it in, so that XDP tests a port without swapping bytes.
+ * Userspace goes through sg_ports_parse() / sg_ports_test() (user/ports.c).
+ */
 struct sg_ports {
 	__u64 bits[SG_PORT_WORDS];
 };

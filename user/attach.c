@@ -290,8 +290,8 @@ static int attach_fill_maps(struct synguard_bpf *skel, const struct attach_args 
 		return err;
 	key->announced_epoch = sg_cookie_epoch_now(cfg.key_shift);
 	if (bpf_map_update_elem(bpf_map__fd(skel->maps.cookie_key_map), &zero, key, 0) ||
-	    bpf_map_update_elem(bpf_map__fd(skel->maps.config_map), &zero, &cfg, 0) ||
-	    bpf_map_update_elem(bpf_map__fd(skel->maps.ports_map), &zero, ports, 0) ||
+	    bpf_map_update_elem(bpf_map__fd(skel->maps.data_config), &zero, &cfg, 0) ||
+	    bpf_map_update_elem(bpf_map__fd(skel->maps.data_ports), &zero, ports, 0) ||
 	    bpf_map_update_elem(bpf_map__fd(skel->maps.info_map), &zero, &info, 0)) {
 		err = -errno;
 		sg_err("cannot write synguard's configuration maps: %s", strerror(errno));
@@ -301,6 +301,24 @@ static int attach_fill_maps(struct synguard_bpf *skel, const struct attach_args 
 }
 
 #define SG_BPF_TCX_INGRESS 46	/* enum bpf_attach_type, Linux 6.6 uapi */
+
+/*
+ * The name a map is pinned by: its own, or for a global variable's section
+ * ".data.NAME" (bpf/lib/maps.h), "NAME_map". False for maps not pinned.
+ */
+static bool sg_map_pin_name(const struct bpf_map *map, char *buf, size_t size)
+{
+	const char *name = bpf_map__name(map);
+
+	if (!bpf_map__is_internal(map)) {
+		snprintf(buf, size, "%s", name);
+		return true;
+	}
+	if (strncmp(name, ".data.", 6) || !name[6])
+		return false;
+	snprintf(buf, size, "%s_map", name + 6);
+	return true;
+}
 
 /* synguard_tc at TC ingress as a TCX link, pinned so that it outlives us. */
 static int attach_tc(struct synguard_bpf *skel, const struct sg_iface *ifc, const char *dir,
@@ -448,9 +466,11 @@ int cmd_attach(int argc, char **argv)
 	}
 	/* libbpf creates and pins every map while libxdp loads the object. */
 	bpf_object__for_each_map(map, skel->obj) {
-		if (bpf_map__is_internal(map))	/* .kconfig: nothing to share */
-			continue;
-		sg_pin_path(path, sizeof(path), dir, bpf_map__name(map));
+		char name[64];
+
+		if (!sg_map_pin_name(map, name, sizeof(name)))
+			continue;		/* .kconfig: nothing to share */
+		sg_pin_path(path, sizeof(path), dir, name);
 		err = bpf_map__set_pin_path(map, path);
 		if (err) {
 			sg_err("cannot set pin path %s: %s", path, strerror(-err));

@@ -5,17 +5,23 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
 
 #include "common.h"
 
+/* A port's bit is that of its network-order value (see struct sg_ports). */
 static void sg_ports_set(struct sg_ports *p, unsigned int port)
 {
-	p->bits[port >> 6] |= 1ULL << (port & 63);
+	unsigned int i = htons(port);
+
+	p->bits[i >> 6] |= 1ULL << (i & 63);
 }
 
 bool sg_ports_test(const struct sg_ports *p, unsigned int port)
 {
-	return port < 65536 && (p->bits[port >> 6] >> (port & 63)) & 1;
+	unsigned int i = htons(port);
+
+	return port < 65536 && (p->bits[i >> 6] >> (i & 63)) & 1;
 }
 
 /* Parses a decimal port at *s, advancing it; only digits are accepted. */

@@ -2,7 +2,7 @@
 /*
  * Adaptive cookies (--cookies auto). Each CPU counts the SYNs to protected
  * ports it sees, in windows of 1/8 s. A CPU whose count passes its share of
- * the threshold engages cookies for every CPU (attack_map); once engaged,
+ * the threshold engages cookies for every CPU (sg_attack); once engaged,
  * half the share keeps them engaged, and they disengage after no CPU has
  * seen that much for the cooldown. While cookies are engaged, and for two
  * cookie periods after (the life of a cookie), ACKs reaching a listener are
@@ -29,12 +29,8 @@ struct sg_syn_rate {
 	__u32 pad;
 };
 
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct sg_attack);
-} attack_map SEC(".maps");
+/* pinned as attack_map */
+struct sg_attack sg_attack SG_GLOBAL(attack) = {};
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);

@@ -81,11 +81,11 @@ static sg_always_inline void sg_event_submit(struct sg_event *e)
 static sg_always_inline struct sg_event *sg_event_drop_begin(struct xdp_md *ctx, __u32 reason)
 {
 	__u32 zero = 0, suppressed;
-	struct sg_config *cfg = bpf_map_lookup_elem(&config_map, &zero);
+	struct sg_config *cfg = &sg_cfg;
 	struct sg_event_limit *lim = bpf_map_lookup_elem(&event_limit_map, &zero);
 	struct sg_event *e;
 
-	if (!cfg || !lim || !cfg->event_rate)
+	if (!lim || !cfg->event_rate)
 		return NULL;
 	if (!sg_event_allowed(lim, cfg->event_rate, &suppressed))
 		return NULL;

@@ -2,25 +2,27 @@
 /*
  * Every map of the synguard object. The loader pins them all under
  * /sys/fs/bpf/synguard/net<cookie>/if<ifindex>/ by their names here.
+ *
+ * What every packet reads is a global variable in a data section of its
+ * own (SG_GLOBAL): the program reaches it by address, with no map lookup.
+ * A lookup is a call to the compiler, and a call clobbers five of the ten
+ * registers, so the parse results would go to the stack on every path.
+ * libbpf makes each such section a one-entry array map whose value is the
+ * variable; the loader pins ".data.NAME" as "NAME_map", so userspace reads
+ * and writes it like the other one-entry maps.
  */
 #ifndef SG_BPF_MAPS_H
 #define SG_BPF_MAPS_H
 
 #include "common.h"
 
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct sg_config);
-} config_map SEC(".maps");
+#define SG_GLOBAL(name)	SEC(".data." #name)
 
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct sg_ports);
-} ports_map SEC(".maps");
+/* pinned as config_map */
+struct sg_config sg_cfg SG_GLOBAL(config) = {};
+
+/* pinned as ports_map */
+struct sg_ports sg_ports SG_GLOBAL(ports) = {};
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);

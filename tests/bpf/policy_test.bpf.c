@@ -22,28 +22,18 @@ SEC("xdp")
 int adaptive_syn(struct xdp_md *ctx)
 {
 	struct sg_syn_rate *r;
-	struct sg_config *cfg;
-	struct sg_attack *a;
 	__u32 zero = 0;
 
-	cfg = bpf_map_lookup_elem(&config_map, &zero);
 	r = bpf_map_lookup_elem(&syn_rate_map, &zero);
-	a = bpf_map_lookup_elem(&attack_map, &zero);
-	if (!cfg || !r || !a)
+	if (!r)
 		return XDP_ABORTED;
-	return sg_adaptive_syn(r, a, cfg, now, hz) ? XDP_TX : XDP_PASS;
+	return sg_adaptive_syn(r, &sg_attack, &sg_cfg, now, hz) ? XDP_TX : XDP_PASS;
 }
 
 SEC("xdp")
 int adaptive_ack(struct xdp_md *ctx)
 {
-	struct sg_attack *a;
-	__u32 zero = 0;
-
-	a = bpf_map_lookup_elem(&attack_map, &zero);
-	if (!a)
-		return XDP_ABORTED;
-	return sg_adaptive_acks(a, now, hz) ? XDP_TX : XDP_PASS;
+	return sg_adaptive_acks(&sg_attack, now, hz) ? XDP_TX : XDP_PASS;
 }
 
 SEC("xdp")

@@ -19,7 +19,7 @@ int harness_init(void)
 		return -1;
 	}
 	if (sg_ports_parse("80,443,8000-8100", ports) ||
-	    bpf_map_update_elem(bpf_map__fd(skel->maps.ports_map), &zero, ports, 0))
+	    bpf_map_update_elem(bpf_map__fd(skel->maps.data_ports), &zero, ports, 0))
 		return -1;
 	free(ports);
 	set_config(0);
@@ -35,7 +35,7 @@ void set_config_full(const struct sg_config *cfg)
 {
 	__u32 zero = 0;
 
-	assert_int_equal(bpf_map_update_elem(bpf_map__fd(skel->maps.config_map), &zero, cfg, 0), 0);
+	assert_int_equal(bpf_map_update_elem(bpf_map__fd(skel->maps.data_config), &zero, cfg, 0), 0);
 }
 
 /* Filtering only (cookies off), with the given event rate. */

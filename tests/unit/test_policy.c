@@ -233,8 +233,8 @@ int run_policy_tests(void)
 	syn_fd = find_fd("adaptive_syn", true);
 	ack_fd = find_fd("adaptive_ack", true);
 	gcra_fd = find_fd("gcra_step", true);
-	cfg_fd = find_fd("config_map", false);
-	attack_fd = find_fd("attack_map", false);
+	cfg_fd = find_fd(".data.config", false);
+	attack_fd = find_fd(".data.attack", false);
 	rate_fd = find_fd("syn_rate_map", false);
 	events_fd = find_fd("events_map", false);
 	bss_fd = bpf_map__fd(bpf_object__find_map_by_name(obj, ".bss"));

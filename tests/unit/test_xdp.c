@@ -88,6 +88,44 @@ static void test_tcp_protected_and_not(void **state)
 	}
 }
 
+/*
+ * Every port, on the common frame's path (IPv4 without options) and on the
+ * full parser's (IPv6): the bitmap is indexed by the port in network byte
+ * order, so each protected port's byte-swapped twin (80 and 20480, say)
+ * must stay unprotected.
+ */
+static void test_every_port(void **state)
+{
+	struct pkt p;
+
+	for (unsigned int port = 0; port < 65536; port++) {
+		bool prot = port == 80 || port == 443 || (port >= 8000 && port <= 8100);
+		__u32 want = prot ? SG_STAT_PASS_TCP : SG_STAT_PASS_UNPROTECTED_PORT;
+
+		tcp4(&p, port, 0x10);
+		expect(&p, want);
+		tcp6(&p, port, 0x10);
+		expect(&p, want);
+	}
+}
+
+/* Frames too short to be the common frame take the full parser. */
+static void test_short_frames(void **state)
+{
+	struct pkt_spec s;
+	struct pkt p;
+
+	pkt_default_spec(&s, 4);
+	s.l4 = 17;
+	build(&s, &p);
+	p.len = 14 + 20 + 8;		/* unpadded: a bare UDP header */
+	expect(&p, SG_STAT_PASS_NON_TCP);
+	s.l4 = 6;
+	build(&s, &p);
+	p.len = 14 + 20 + 19;		/* one byte short of a TCP header */
+	expect(&p, SG_STAT_DROP_TCP_TRUNCATED);
+}
+
 static void test_ipv4_options_every_ihl(void **state)
 {
 	struct pkt_spec s;
@@ -583,6 +621,8 @@ int run_xdp_tests(void)
 		cmocka_unit_test(test_non_ip),
 		cmocka_unit_test(test_non_tcp),
 		cmocka_unit_test(test_tcp_protected_and_not),
+		cmocka_unit_test(test_every_port),
+		cmocka_unit_test(test_short_frames),
 		cmocka_unit_test(test_ipv4_options_every_ihl),
 		cmocka_unit_test(test_tcp_options_every_doff),
 		cmocka_unit_test(test_vlan),
