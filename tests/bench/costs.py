@@ -159,10 +159,12 @@ class Costs:
         return rows
 
     def floors(self):
-        """What the unavoidable pieces of work cost here, each next to
-        bench_drop on the same forged ACK (tests/bpf/xdp_bench.bpf.c)."""
+        """What the unavoidable pieces of work cost here, each next to the
+        trivial program with the same verdict (tests/bpf/xdp_bench.bpf.c)."""
         drop = self.b.pins + "/bench_drop"
         return {"cookie MAC (SipHash-2-4, IPv4)":
                 self.cost("ack_invalid", self.b.pins + "/floor_mac", drop, 1),
                 "socket lookup (finds the listener)":
-                self.cost("ack_invalid", self.b.pins + "/floor_lookup", drop, 1)}
+                self.cost("ack_invalid", self.b.pins + "/floor_lookup", drop, 1),
+                "port found, tested and counted":
+                self.cost("tcp_unprotected", self.b.pins + "/floor_port", self.passpin, 2)}
