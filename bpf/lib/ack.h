@@ -158,7 +158,7 @@ static sg_always_inline __u32 sg_ack_verdict(struct xdp_md *ctx, struct sg_pkt *
 	if (peers)
 		sg_peer_mark(peers, slot, now);	/* its connection is about to exist */
 
-	sg_tcp_opts_read(ctx, pkt->l4_off, &o);
+	sg_tcp_opts_get(ctx, tcp, pkt->data_end, pkt->l4_off, &o);
 	m.magic = SG_META_MAGIC;
 	m.mss = sg_mss_from_index(f.family, data >> 6);
 	m.snd_wscale = (data >> 2) & 15;

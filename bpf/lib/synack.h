@@ -92,7 +92,7 @@ static sg_always_inline __u32 sg_synack(struct xdp_md *ctx, struct sg_pkt *pkt,
 	int delta;
 	void *data_ptr, *end;
 
-	sg_tcp_opts_read(ctx, pkt->l4_off, &c);
+	sg_tcp_opts_get(ctx, tcp, pkt->data_end, pkt->l4_off, &c);
 	sg_flow_from_pkt(pkt, &f);
 	client_isn = bpf_ntohl(tcp->seq);
 	tcp_flags = ((__u8 *)tcp)[13];

@@ -153,4 +153,18 @@ __noinline int sg_tcp_opts_read(struct xdp_md *ctx, __u32 l4_off, struct sg_tcp_
 	return 0;
 }
 
+/*
+ * The options of the TCP header @tcp (readable, at @l4_off) into @out:
+ * Linux's layouts inline, any other through the walk.
+ */
+static sg_always_inline void sg_tcp_opts_get(struct xdp_md *ctx, const struct tcphdr *tcp,
+					     void *data_end, __u32 l4_off,
+					     struct sg_tcp_opts *out)
+{
+	__builtin_memset(out, 0, sizeof(*out));
+	out->wscale = SG_COOKIE_WSCALE_NONE;
+	if (!sg_tcp_opts_linux((__u8 *)(tcp + 1), data_end, tcp->doff * 4 - sizeof(*tcp), out))
+		sg_tcp_opts_read(ctx, l4_off, out);
+}
+
 #endif /* SG_BPF_TCP_OPTS_H */
