@@ -314,8 +314,16 @@ struct sg_attach_info {
 	__u64 netns_cookie;
 	char ifname[SG_IFNAMSIZ];
 	__u32 tc_link_id;	/* TCX link of synguard_tc, 0 if none */
-	__u32 reserved[7];
+	__u32 pin_layout;	/* SG_PIN_LAYOUT of the synguard that attached */
+	__u32 reserved[6];
 };
+
+/*
+ * How the pinned maps' values are laid out, recorded at attach: a synguard
+ * whose layout differs (0: from before the field) must not write them.
+ * 1: the port bitmap indexed in network byte order.
+ */
+#define SG_PIN_LAYOUT	1
 
 enum sg_event_kind {
 	SG_EV_DROP_SAMPLE = 1,	/* a dropped packet, rate limited per CPU */

@@ -280,6 +280,7 @@ static int attach_fill_maps(struct synguard_bpf *skel, const struct attach_args 
 		.xdp_prog_id = prog_id,
 		.attached_at = time(NULL),
 		.tc_link_id = tc_link_id,
+		.pin_layout = SG_PIN_LAYOUT,
 	};
 	__u32 zero = 0;
 	int err;

@@ -90,6 +90,7 @@ int sg_attachment_open(const char *dir, struct sg_attachment *a)
 	 * program, so either identifies it. */
 	if (!a->info.xdp_prog_id)
 		a->info.xdp_prog_id = pinfo.id;
+	a->foreign_layout = a->info.pin_layout != SG_PIN_LAYOUT;
 	a->live = sg_xdp_prog_on_ifindex(a->info.ifindex, a->info.xdp_prog_id);
 	if (a->live && if_indextoname(a->info.ifindex, name))
 		snprintf(a->ifname, sizeof(a->ifname), "%s", name);
@@ -208,5 +209,12 @@ int sg_attachment_for(const char *verb, const char *ifname, struct sg_attachment
 	err = sg_attachment_find(ifname, a);
 	if (err == -ENOENT)
 		sg_err("not attached to %s", ifname);
+	if (!err && a->foreign_layout) {
+		sg_err("%s was attached by another version of synguard, whose maps this one "
+		       "reads differently: run 'synguard detach %s' and attach again", ifname,
+		       ifname);
+		sg_attachment_close(a);
+		return -EPROTO;
+	}
 	return err;
 }

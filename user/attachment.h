@@ -20,6 +20,7 @@ struct sg_attachment {
 	int info_fd;
 	int attack_fd;
 	bool live;			/* our program is on info.ifindex */
+	bool foreign_layout;		/* attached by a synguard with another SG_PIN_LAYOUT */
 };
 
 int sg_attachment_open(const char *dir, struct sg_attachment *a);

@@ -41,6 +41,10 @@ static char *status_ports(const struct sg_attachment *a)
 	__u32 zero = 0;
 	char *s = NULL;
 
+	if (a->foreign_layout) {	/* its bitmap is not ours to read */
+		free(p);
+		return strdup("?");
+	}
 	if (p && a->ports_fd >= 0 && !bpf_map_lookup_elem(a->ports_fd, &zero, p))
 		s = sg_ports_to_string(p);
 	free(p);

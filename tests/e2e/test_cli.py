@@ -194,6 +194,33 @@ def test_stale_attachment_after_foreign_removal(topo):
     assert_clean(srv, "sg0")
 
 
+def test_attachment_of_another_pin_layout(topo):
+    """An attachment made by a synguard whose maps are laid out differently
+    (here: one from before the layout was recorded, pin_layout 0): the verbs
+    that write its maps refuse with one line, status shows its ports as
+    unknown, and detach removes it."""
+    srv = topo.server
+    srv.synguard("attach", "sg0", "--ports", "80")
+    (a,) = srv.synguard_json("status", "--json")["attachments"]
+    info = os.path.join(a["pin_dir"], "info_map")
+    key = ["key", "hex", "00", "00", "00", "00"]
+    value = json.loads(run(["bpftool", "-j", "map", "lookup", "pinned", info] + key).stdout)
+    value = [int(b, 16) for b in value["value"]]
+    assert value[52:56] == [1, 0, 0, 0]         # SG_PIN_LAYOUT, recorded at attach
+    value[52:56] = [0, 0, 0, 0]
+    run(["bpftool", "map", "update", "pinned", info] + key +
+        ["value", "hex"] + ["%02x" % b for b in value])
+
+    for args in (["set", "sg0", "ports=22"], ["reload", "sg0"], ["deny", "add", "sg0", "192.0.2.9"]):
+        r = srv.synguard(*args, check=False)
+        assert_one_line_error(r, "another version of synguard", "synguard detach sg0")
+    (a,) = srv.synguard_json("status", "--json")["attachments"]
+    assert a["state"] == "attached" and a["ports"] == "?"
+    r = srv.synguard("detach", "sg0")
+    assert "detached from sg0" in r.stdout
+    assert_clean(srv, "sg0")
+
+
 def test_detach_after_interface_deleted(topo):
     srv = topo.server
     srv.exec(["ip", "link", "add", "sgdummy", "type", "veth", "peer", "name", "sgdummy1"])
