@@ -71,10 +71,11 @@ def measure(b, c):
     c.setup()
     try:
         res = {}
-        for k, v in flood_once(b, c, "syn").items():
-            res[k] = v
-        for k, v in flood_once(b, c, "ack").items():
-            res["ack_" + k] = v
+        if "syn" in c.floods:
+            res.update(flood_once(b, c, "syn"))
+        if "ack" in c.floods:
+            for k, v in flood_once(b, c, "ack").items():
+                res["ack_" + k] = v
         return res
     finally:
         c.teardown()

@@ -1,16 +1,22 @@
 # SPDX-License-Identifier: GPL-2.0-only
 """What the benchmark puts on the server side, one at a time.
 
-Each contender is a name, a setup and a teardown, and whether legitimate
+Each contender is a name, a setup and a teardown, whether legitimate
 clients can be served through it (the trivial programs answer or drop
-everything, so they cannot).
+everything, so they cannot), and the floods it faces.
+
+Two of them are floors rather than contenders: the least work any SYN-cookie
+responder must do per SYN (floor_synack) and per forged ACK (floor_ack), run
+live on the same path, so that each target can be set against the best a
+correct program could do here (tests/bpf/xdp_bench.bpf.c).
 """
 from collections import namedtuple
 
 import sgtest
 from sgtest import run
 
-Contender = namedtuple("Contender", "name setup teardown serves")
+Contender = namedtuple("Contender", "name setup teardown serves floods",
+                       defaults=[("syn", "ack")])
 
 # netfilter SYNPROXY as its documentation sets it up: SYNs to the port skip
 # conntrack, SYNPROXY answers them (and their ACKs) with its cookies and
@@ -72,4 +78,6 @@ def all_contenders(b):
         Contender("synproxy", synproxy_setup, synproxy_teardown, True),
         Contender("synguard", *sg("always"), True),
         Contender("synguard_off", *sg("off"), True),
+        Contender("floor_synack", *trivial("floor_synack"), False, ("syn",)),
+        Contender("floor_ack", *trivial("floor_ack"), False, ("ack",)),
     ]

@@ -67,6 +67,20 @@ ack = Ether(src=sa.dst, dst=sa.src) / IP(src=sa[IP].dst, dst=sa[IP].src) / \
 open(sys.argv[2], "wb").write(bytes(ack))
 """
 
+# Is the frame in argv[1] a well-formed SYN-ACK for the SYN in argv[2]?
+IS_SYNACK = r"""
+import sys
+from scapy.all import Ether, IP, TCP
+sa, syn = Ether(open(sys.argv[1], "rb").read()), Ether(open(sys.argv[2], "rb").read())
+fresh = Ether(bytes(sa.copy()))
+del fresh[IP].chksum, fresh[TCP].chksum
+fresh = Ether(bytes(fresh))
+ok = (sa[TCP].flags == "SA" and sa[TCP].ack == syn[TCP].seq + 1 and
+      sa[IP].src == syn[IP].dst and sa[TCP].dport == syn[TCP].sport and
+      sa[IP].chksum == fresh[IP].chksum and sa[TCP].chksum == fresh[TCP].chksum)
+sys.exit(0 if ok else "not a well-formed SYN-ACK: " + repr(sa))
+"""
+
 HOLD_CONN = r"""
 import socket, sys, time
 c = socket.create_connection(("127.0.0.1", 80))
@@ -162,9 +176,20 @@ class Costs:
         """What the unavoidable pieces of work cost here, each next to the
         trivial program with the same verdict (tests/bpf/xdp_bench.bpf.c)."""
         drop = self.b.pins + "/bench_drop"
+        # the least responder's answer must be one a client would take
+        out = os.path.join(self.tmp, "floor_synack.bin")
+        self._load("syn", self.b.pins + "/floor_synack")
+        ret, _ = self._run_once(self.restore, "syn", out=out)
+        assert ret == 3, "floor_synack did not answer the SYN (%d)" % ret
+        self.ns.exec([sgtest.SCAPY_PY, "-c", IS_SYNACK, out, self.frame("syn")])
         return {"cookie MAC (SipHash-2-4, IPv4)":
                 self.cost("ack_invalid", self.b.pins + "/floor_mac", drop, 1),
                 "socket lookup (finds the listener)":
                 self.cost("ack_invalid", self.b.pins + "/floor_lookup", drop, 1),
                 "port found, tested and counted":
-                self.cost("tcp_unprotected", self.b.pins + "/floor_port", self.passpin, 2)}
+                self.cost("tcp_unprotected", self.b.pins + "/floor_port", self.passpin, 2),
+                "socket lookup and MAC (forged ACK to a listener)":
+                self.cost("ack_invalid", self.b.pins + "/floor_ack", drop, 1),
+                "least cookie responder (SYN -> SYN-ACK)":
+                self.cost("syn", self.b.pins + "/floor_synack", self.b.pins + "/bench_reflect",
+                          3)}

@@ -19,11 +19,21 @@
  *   floor_port     XDP_PASS after the least a filter does for TCP to a port
  *                  it leaves alone: find the port of an untagged IPv4
  *                  frame, test it in a 65536-bit bitmap, count the packet
+ *   floor_ack      bench_drop after the least a cookie filter does for an
+ *                  ACK it must drop: the socket lookup (the ACK could be an
+ *                  established flow's) and, the listener found, one MAC
+ *   floor_synack   the least SYN-cookie responder: the SYN (untagged IPv4,
+ *                  Linux's option layout, nothing checked) turned into its
+ *                  SYN-ACK in place, with one MAC as ISN, the options'
+ *                  values and both checksums written, and sent (XDP_TX).
+ *                  No policy, no option parsing, no key rotation, no
+ *                  statistics: what any correct cookie responder must do
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
 #include "bpf/lib/siphash.h"
+#include "bpf/lib/csum.h"
 
 /* slot 0: the contender's packets (drop, reflect); slot 1: the sink's */
 struct {
@@ -143,6 +153,89 @@ int floor_port(struct xdp_md *ctx)
 	port = tcp->dest;
 	count((floor_ports[port >> 6] >> (port & 63)) & 1);
 	return XDP_PASS;
+}
+
+/* The IPv4 cookie MAC of floor_mac, over the client's flow. */
+static __always_inline __u64 floor_cookie(struct iphdr *ip, struct tcphdr *tcp, __u64 period)
+{
+	struct sg_sip s;
+
+	sg_sip_init(&s, floor_key[0], floor_key[1]);
+	sg_sip_word(&s, (__u64)ip->saddr << 32 | ip->daddr);
+	sg_sip_word(&s, (__u64)bpf_ntohl(tcp->seq) << 32 | (__u32)tcp->source << 16 | tcp->dest);
+	sg_sip_word(&s, period << 16 | 4);
+	return sg_sip_final(&s);
+}
+
+SEC("xdp")
+int floor_ack(struct xdp_md *ctx)
+{
+	struct bpf_sock_tuple t = {};
+	struct bpf_sock *sk;
+	struct tcphdr *tcp;
+	struct iphdr *ip = ipv4_tcp(ctx, &tcp);
+	bool listener;
+
+	if (!ip)
+		return XDP_ABORTED;
+	count(0);
+	t.ipv4.saddr = ip->saddr;
+	t.ipv4.daddr = ip->daddr;
+	t.ipv4.sport = tcp->source;
+	t.ipv4.dport = tcp->dest;
+	sk = bpf_skc_lookup_tcp(ctx, &t, sizeof(t.ipv4), BPF_F_CURRENT_NETNS, 0);
+	if (!sk)
+		return XDP_DROP;
+	listener = sk->state == BPF_TCP_LISTEN;
+	bpf_sk_release(sk);
+	if (listener)
+		floor_sink = floor_cookie(ip, tcp, bpf_jiffies64() >> 6);
+	return XDP_DROP;
+}
+
+SEC("xdp")
+int floor_synack(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data, *end = (void *)(long)ctx->data_end;
+	struct ethhdr *eth = data;
+	struct iphdr *ip = (void *)(eth + 1);
+	struct tcphdr *tcp = (void *)(ip + 1);
+	__u8 *o = (void *)(tcp + 1), mac[6];
+	__u32 isn, cookie, tsecr, tsval, a;
+	__be16 p;
+	__u64 sum;
+
+	if (o + 20 > (__u8 *)end || ip->ihl != 5 || tcp->doff != 10)
+		return XDP_ABORTED;
+	count(0);
+	isn = bpf_ntohl(tcp->seq);
+	cookie = floor_cookie(ip, tcp, bpf_jiffies64() >> 6) << 10 | 0xff;
+	tsval = bpf_jiffies64();
+	__builtin_memcpy(&tsecr, &o[8], 4);	/* Linux layout: TS at o[6] */
+
+	__builtin_memcpy(mac, eth->h_dest, 6);
+	__builtin_memcpy(eth->h_dest, eth->h_source, 6);
+	__builtin_memcpy(eth->h_source, mac, 6);
+	a = ip->saddr;			/* the IPv4 checksum holds across a swap */
+	ip->saddr = ip->daddr;
+	ip->daddr = a;
+	p = tcp->source;
+	tcp->source = tcp->dest;
+	tcp->dest = p;
+	tcp->seq = bpf_htonl(cookie);
+	tcp->ack_seq = bpf_htonl(isn + 1);
+	((__u8 *)tcp)[13] = 0x12;	/* SYN, ACK */
+	tcp->window = bpf_htons(65535);
+	tcp->check = 0;
+	o[2] = 1460 >> 8;
+	o[3] = 1460 & 0xff;
+	tsval = bpf_htonl(tsval);
+	__builtin_memcpy(&o[8], &tsval, 4);
+	__builtin_memcpy(&o[12], &tsecr, 4);
+	o[19] = 7;
+	sum = sg_pseudo4(ip->saddr, ip->daddr, 40) + sg_csum_words((__u32 *)tcp, 10);
+	tcp->check = sg_csum_fold(sum);
+	return XDP_TX;
 }
 
 #define FRAME_MAX 256
