@@ -95,15 +95,9 @@ struct sg_key {
 	__u64 k[2];
 };
 
-/*
- * The hashing lives in global (non-inlined) BPF functions: the verifier
- * checks each once, on its own, instead of once per path through the
- * callers, which would exceed its instruction budget.
- */
-
 /* The cookie key of @epoch into @out, from the per-CPU cache or derived
  * from the master key. Returns 0, or -1 if the maps are unreachable. */
-__noinline int sg_cookie_key(__u64 epoch, struct sg_key *out)
+static sg_always_inline int sg_cookie_key(__u64 epoch, struct sg_key *out)
 {
 	__u32 zero = 0, slot = epoch & 1;
 	struct sg_cookie_key *master = bpf_map_lookup_elem(&cookie_key_map, &zero);
@@ -137,15 +131,25 @@ __noinline int sg_cookie_key(__u64 epoch, struct sg_key *out)
 	return 0;
 }
 
-/* 22-bit MAC over the flow, the client's ISN, the period and the data. */
+#define SG_COOKIE_NO_KEY	(1u << 31)	/* not a MAC: no key to make one */
+
+/*
+ * 22-bit MAC over the flow, the client's ISN, the period and the data,
+ * with the key of the period's epoch; SG_COOKIE_NO_KEY if that key is out
+ * of reach. A global (non-inlined) BPF function, key and hash together: the
+ * verifier checks it once, on its own, instead of once per path through the
+ * callers, which would exceed its instruction budget; and a packet makes
+ * one call for its cookie, not one for the key and one for the hash.
+ */
 __noinline __u32 sg_cookie_mac(const struct sg_flow *f, __u32 client_isn, __u64 period,
-			       __u32 data, const struct sg_key *key)
+			       __u32 data, __u32 key_shift)
 {
+	struct sg_key key;
 	struct sg_sip s;
 
-	if (!f || !key)
-		return 0;
-	sg_sip_init(&s, key->k[0], key->k[1]);
+	if (!f || sg_cookie_key(period >> (key_shift & 31), &key))
+		return SG_COOKIE_NO_KEY;
+	sg_sip_init(&s, key.k[0], key.k[1]);
 	if (f->family == 6) {
 		sg_sip_word(&s, (__u64)f->saddr[0] << 32 | f->saddr[1]);
 		sg_sip_word(&s, (__u64)f->saddr[2] << 32 | f->saddr[3]);
@@ -163,13 +167,11 @@ static sg_always_inline __u32 sg_cookie_make(const struct sg_flow *f, __u32 clie
 					     __u32 data, __u32 key_shift, bool *ok)
 {
 	__u64 period = sg_cookie_period();
-	struct sg_key key;
-	__u32 mac;
+	__u32 mac = sg_cookie_mac(f, client_isn, period, data, key_shift);
 
-	*ok = !sg_cookie_key(period >> (key_shift & 31), &key);
+	*ok = mac != SG_COOKIE_NO_KEY;
 	if (!*ok)
 		return 0;
-	mac = sg_cookie_mac(f, client_isn, period, data, &key);
 	return mac << SG_COOKIE_MAC_SHIFT | (period & 3) << SG_COOKIE_DATA_BITS | data;
 }
 
@@ -178,8 +180,7 @@ static sg_always_inline __u32 sg_cookie_check(const struct sg_flow *f, __u32 cli
 					      __u32 cookie, __u32 key_shift, __u32 *data)
 {
 	__u64 now = sg_cookie_period(), period;
-	__u32 lo = (cookie >> SG_COOKIE_DATA_BITS) & 3;
-	struct sg_key key;
+	__u32 lo = (cookie >> SG_COOKIE_DATA_BITS) & 3, mac;
 
 	if (lo == (now & 3))
 		period = now;
@@ -187,10 +188,9 @@ static sg_always_inline __u32 sg_cookie_check(const struct sg_flow *f, __u32 cli
 		period = now - 1;
 	else
 		return SG_STAT_DROP_COOKIE_EXPIRED;
-	if (sg_cookie_key(period >> (key_shift & 31), &key))
-		return SG_STAT_DROP_COOKIE_BAD;
 	*data = cookie & ((1u << SG_COOKIE_DATA_BITS) - 1);
-	if (sg_cookie_mac(f, client_isn, period, *data, &key) != cookie >> SG_COOKIE_MAC_SHIFT)
+	mac = sg_cookie_mac(f, client_isn, period, *data, key_shift);
+	if (mac != cookie >> SG_COOKIE_MAC_SHIFT)	/* SG_COOKIE_NO_KEY never matches */
 		return SG_STAT_DROP_COOKIE_BAD;
 	return 0;
 }
