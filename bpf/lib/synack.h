@@ -176,6 +176,17 @@ static sg_always_inline __u32 sg_synack(struct xdp_md *ctx, struct sg_pkt *pkt,
 		__builtin_memcpy(&ip6->saddr, f.daddr, 16);
 		__builtin_memcpy(&ip6->daddr, f.saddr, 16);
 	}
+	/* The full-size header (every option a Linux client offers) by direct
+	 * stores; other sizes by the helper, which takes a length in a register. */
+	if (tcp_len == SG_SYNACK_TCP_MAX) {
+		__u32 *dst = data_ptr + l3_off + ip_len;
+
+		if ((void *)(dst + SG_SYNACK_TCP_MAX / 4) > end)
+			return SG_STAT_PASS_SYNACK_FALLBACK;	/* cannot happen: sized above */
+		for (int i = 0; i < SG_SYNACK_TCP_MAX / 4; i++)
+			dst[i] = th32[i];
+		return SG_STAT_TX_SYNACK;
+	}
 	if (bpf_xdp_store_bytes(ctx, l3_off + ip_len, th, tcp_len))
 		return SG_STAT_PASS_SYNACK_FALLBACK;	/* cannot happen: sized above */
 	return SG_STAT_TX_SYNACK;
