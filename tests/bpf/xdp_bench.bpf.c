@@ -96,42 +96,62 @@ static __always_inline struct iphdr *ipv4_tcp(struct xdp_md *ctx, struct tcphdr 
 volatile __u64 floor_key[2] = { 0x0706050403020100ULL, 0x0f0e0d0c0b0a0908ULL };
 volatile __u64 floor_sink;
 
+/* The IPv4 cookie MAC, the words synguard hashes: the flow, the client's
+ * ISN and ports, then @last (period and data). */
+static __always_inline __u64 floor_cookie(struct iphdr *ip, struct tcphdr *tcp, __u64 last)
+{
+	struct sg_sip s;
+
+	sg_sip_init(&s, floor_key[0], floor_key[1]);
+	sg_sip_word(&s, (__u64)ip->saddr << 32 | ip->daddr);
+	sg_sip_word(&s, (__u64)bpf_ntohl(tcp->seq) << 32 | (__u32)tcp->source << 16 | tcp->dest);
+	sg_sip_word(&s, last);
+	return sg_sip_final(&s);
+}
+
+/* One bpf_skc_lookup_tcp of the packet's 4-tuple: did it find a listener? */
+static __always_inline bool floor_listener(struct xdp_md *ctx, struct iphdr *ip,
+					   struct tcphdr *tcp)
+{
+	struct bpf_sock_tuple t = {};
+	struct bpf_sock *sk;
+	bool listener;
+
+	t.ipv4.saddr = ip->saddr;
+	t.ipv4.daddr = ip->daddr;
+	t.ipv4.sport = tcp->source;
+	t.ipv4.dport = tcp->dest;
+	sk = bpf_skc_lookup_tcp(ctx, &t, sizeof(t.ipv4), BPF_F_CURRENT_NETNS, 0);
+	if (!sk)
+		return false;
+	listener = sk->state == BPF_TCP_LISTEN;
+	bpf_sk_release(sk);
+	return listener;
+}
+
 SEC("xdp")
 int floor_mac(struct xdp_md *ctx)
 {
 	struct tcphdr *tcp;
 	struct iphdr *ip = ipv4_tcp(ctx, &tcp);
-	struct sg_sip s;
 
 	if (!ip)
 		return XDP_ABORTED;
 	count(0);
-	sg_sip_init(&s, floor_key[0], floor_key[1]);
-	sg_sip_word(&s, (__u64)ip->saddr << 32 | ip->daddr);
-	sg_sip_word(&s, (__u64)bpf_ntohl(tcp->seq) << 32 | (__u32)tcp->source << 16 | tcp->dest);
-	sg_sip_word(&s, (__u64)bpf_ntohl(tcp->ack_seq) << 16 | 4);
-	floor_sink = sg_sip_final(&s);
+	floor_sink = floor_cookie(ip, tcp, (__u64)bpf_ntohl(tcp->ack_seq) << 16 | 4);
 	return XDP_DROP;
 }
 
 SEC("xdp")
 int floor_lookup(struct xdp_md *ctx)
 {
-	struct bpf_sock_tuple t = {};
-	struct bpf_sock *sk;
 	struct tcphdr *tcp;
 	struct iphdr *ip = ipv4_tcp(ctx, &tcp);
 
 	if (!ip)
 		return XDP_ABORTED;
 	count(0);
-	t.ipv4.saddr = ip->saddr;
-	t.ipv4.daddr = ip->daddr;
-	t.ipv4.sport = tcp->source;
-	t.ipv4.dport = tcp->dest;
-	sk = bpf_skc_lookup_tcp(ctx, &t, sizeof(t.ipv4), BPF_F_CURRENT_NETNS, 0);
-	if (sk)
-		bpf_sk_release(sk);
+	floor_listener(ctx, ip, tcp);
 	return XDP_DROP;
 }
 
@@ -155,41 +175,17 @@ int floor_port(struct xdp_md *ctx)
 	return XDP_PASS;
 }
 
-/* The IPv4 cookie MAC of floor_mac, over the client's flow. */
-static __always_inline __u64 floor_cookie(struct iphdr *ip, struct tcphdr *tcp, __u64 period)
-{
-	struct sg_sip s;
-
-	sg_sip_init(&s, floor_key[0], floor_key[1]);
-	sg_sip_word(&s, (__u64)ip->saddr << 32 | ip->daddr);
-	sg_sip_word(&s, (__u64)bpf_ntohl(tcp->seq) << 32 | (__u32)tcp->source << 16 | tcp->dest);
-	sg_sip_word(&s, period << 16 | 4);
-	return sg_sip_final(&s);
-}
-
 SEC("xdp")
 int floor_ack(struct xdp_md *ctx)
 {
-	struct bpf_sock_tuple t = {};
-	struct bpf_sock *sk;
 	struct tcphdr *tcp;
 	struct iphdr *ip = ipv4_tcp(ctx, &tcp);
-	bool listener;
 
 	if (!ip)
 		return XDP_ABORTED;
 	count(0);
-	t.ipv4.saddr = ip->saddr;
-	t.ipv4.daddr = ip->daddr;
-	t.ipv4.sport = tcp->source;
-	t.ipv4.dport = tcp->dest;
-	sk = bpf_skc_lookup_tcp(ctx, &t, sizeof(t.ipv4), BPF_F_CURRENT_NETNS, 0);
-	if (!sk)
-		return XDP_DROP;
-	listener = sk->state == BPF_TCP_LISTEN;
-	bpf_sk_release(sk);
-	if (listener)
-		floor_sink = floor_cookie(ip, tcp, bpf_jiffies64() >> 6);
+	if (floor_listener(ctx, ip, tcp))
+		floor_sink = floor_cookie(ip, tcp, bpf_jiffies64() >> 6 << 16 | 4);
 	return XDP_DROP;
 }
 
@@ -209,7 +205,7 @@ int floor_synack(struct xdp_md *ctx)
 		return XDP_ABORTED;
 	count(0);
 	isn = bpf_ntohl(tcp->seq);
-	cookie = floor_cookie(ip, tcp, bpf_jiffies64() >> 6) << 10 | 0xff;
+	cookie = floor_cookie(ip, tcp, bpf_jiffies64() >> 6 << 16 | 4) << 10 | 0xff;
 	tsval = bpf_jiffies64();
 	__builtin_memcpy(&tsecr, &o[8], 4);	/* Linux layout: TS at o[6] */
 
