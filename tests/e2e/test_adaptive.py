@@ -11,10 +11,24 @@ import sgtest
 
 SYNFLOOD = os.path.join(sgtest.REPO, "build", "synflood")
 
+# One HTTP request in the clients below: True if the server answered 200
+# (create_connection's timeout holds for the whole exchange).
+HTTP_GET = r"""
+import json, signal, socket, sys, time
+def get(host, timeout):
+    try:
+        s = socket.create_connection((host, 80), timeout=timeout)
+        s.sendall(b"GET / HTTP/1.0\r\n\r\n")
+        good = s.recv(64).startswith(b"HTTP/1.1 200")
+        s.close()
+        return good
+    except OSError:
+        return False
+"""
+
 # Opens connections to the server until told to stop (SIGTERM), then prints
 # how many succeeded and how many failed.
-CLIENT = r"""
-import json, signal, socket, sys, time
+CLIENT = HTTP_GET + r"""
 stop = False
 def halt(*a):
     global stop
@@ -22,15 +36,9 @@ def halt(*a):
 signal.signal(signal.SIGTERM, halt)
 ok = failed = 0
 while not stop:
-    try:
-        s = socket.create_connection((sys.argv[1], 80), timeout=3)
-        s.sendall(b"GET / HTTP/1.0\r\n\r\n")
-        if s.recv(64).startswith(b"HTTP/1.1 200"):
-            ok += 1
-        else:
-            failed += 1
-        s.close()
-    except OSError:
+    if get(sys.argv[1], 3):
+        ok += 1
+    else:
         failed += 1
     time.sleep(0.02)
 print(json.dumps({"ok": ok, "failed": failed}))
@@ -164,21 +172,13 @@ def test_out_of_state_keeps_real_resets(web):
     assert srv.exec(["ss", "-Htn", "state", "established", "sport = :80"]).stdout.strip() == ""
 
 
-BURST_PY = r"""
-import json, socket, sys, time
+BURST_PY = HTTP_GET + r"""
 ok = failed = 0
 t0 = time.monotonic()
 for _ in range(int(sys.argv[2])):
-    try:
-        s = socket.create_connection((sys.argv[1], 80), timeout=0.5)
-        s.settimeout(0.5)
-        s.sendall(b"GET / HTTP/1.0\r\n\r\n")
-        if s.recv(64).startswith(b"HTTP/1.1 200"):
-            ok += 1
-        else:
-            failed += 1
-        s.close()
-    except OSError:
+    if get(sys.argv[1], 0.5):
+        ok += 1
+    else:
         failed += 1
 print(json.dumps({"ok": ok, "failed": failed, "secs": time.monotonic() - t0}))
 """
