@@ -10,6 +10,9 @@
  * valid cookie. Each packet is accounted to exactly one per-CPU counter.
  *
  * synguard_tc (TC ingress) completes the handshakes XDP validated.
+ *
+ * synguard_sockops (root cgroup) counts the live sockets, so that ACKs
+ * from sources with none skip the socket lookup.
  */
 #include "lib/common.h"
 #include "lib/maps.h"
@@ -24,6 +27,7 @@
 #include "lib/adaptive.h"
 #include "lib/lists.h"
 #include "lib/limits.h"
+#include "lib/live.h"
 
 /* sg_tcp_verdict(): "for the cookie path", plus what it must do there */
 #define SG_COOKIE_PATH	(SG_STAT__MAX + 1)
@@ -176,8 +180,14 @@ static sg_always_inline __u32 sg_tcp_verdict(struct sg_pkt *pkt)
 	if (flags == SG_TCP_SYN && cfg->syn_limit &&
 	    sg_limit_syn(pkt, cfg, bpf_jiffies64(), sg_hz()))
 		return SG_STAT_DROP_SYN_RATE_LIMITED;
-	if (cfg->cookie_mode == SG_COOKIES_OFF)
-		return flags == SG_TCP_SYN ? SG_STAT_PASS_SYN : SG_STAT_PASS_TCP;
+	if (cfg->cookie_mode == SG_COOKIES_OFF) {
+		if (flags != SG_TCP_SYN)
+			return SG_STAT_PASS_TCP;
+		/* The kernel may make a socket, or a cookie, of it: should
+		 * cookies be turned on, its ACK must not skip the lookup. */
+		sg_peer_mark_pkt(pkt);
+		return SG_STAT_PASS_SYN;
+	}
 	kind = flags == SG_TCP_SYN ? SG_KIND_SYN : flags == SG_TCP_ACK ? SG_KIND_ACK :
 	       flags & SG_TCP_RST ? SG_KIND_RST : SG_KIND_OTHER;
 	if (kind == SG_KIND_OTHER)
@@ -275,6 +285,13 @@ SEC("tc")
 int synguard_tc(struct __sk_buff *skb)
 {
 	return sg_tc_complete(skb, &sg_cfg);
+}
+
+SEC("sockops")
+int synguard_sockops(struct bpf_sock_ops *skops)
+{
+	sg_live_sockops(skops);
+	return 1;
 }
 
 char LICENSE[] SEC("license") = "GPL";

@@ -75,6 +75,7 @@
 	X(INFO_META_FAILED, meta_failed)				\
 	X(INFO_KEY_DERIVED, key_derived)				\
 	X(INFO_SYN_NO_LOOKUP, syn_no_lookup)				\
+	X(INFO_ACK_NO_LOOKUP, ack_no_lookup)				\
 	X(INFO_EVENTS_SENT, events_sent)				\
 	X(INFO_EVENTS_SUPPRESSED, events_suppressed)			\
 	X(INFO_EVENTS_LOST, events_lost)
@@ -113,6 +114,7 @@ enum sg_cookie_mode {
 };
 
 #define SG_CFG_ECN	(1u << 0)	/* the server accepts ECN (tcp_ecn != 0) */
+#define SG_CFG_LIVE	(1u << 1)	/* synguard_sockops counts the live sockets */
 
 /* Value of the single-entry "config" array. */
 struct sg_config {
@@ -136,6 +138,8 @@ struct sg_config {
 	__u32 hs_limit;		/* per source: completed handshakes per second */
 	__u32 hs_burst;
 	__u32 reserved[1];
+	__u64 netns_cookie;	/* the interface's namespace: what sockops counts */
+	__u64 kcookie_until;	/* CLOCK_MONOTONIC_COARSE ns: kernel cookies may be valid */
 };
 
 /*
@@ -247,6 +251,14 @@ struct sg_meta {
  * units of about a second (2^7 to 2^10 jiffies, by HZ); 0 = never.
  * SG_PEER_FOREVER marks a slot the loader filled from the sockets that
  * existed at attach.
+ *
+ * live[] counts the TCP sockets of the interface's namespace that are
+ * established now, by the same slot: synguard_sockops adds one when a
+ * socket is established and takes it back when the socket closes (and
+ * marks src[], which covers its TIME-WAIT). With SG_CFG_LIVE set, a slot
+ * with no live socket and no recent mark cannot own any ACK but a cookie's,
+ * so ACKs from it are checked without a socket lookup too, however long
+ * an idle connection from elsewhere has been quiet.
  * Collisions only cost a lookup.
  */
 #define SG_PEER_BITS		16
@@ -257,6 +269,7 @@ struct sg_meta {
 struct sg_peers {
 	__u16 src[1u << SG_PEER_BITS];		/* by source address hash */
 	__u16 listener[1u << 16];		/* by local port */
+	__u32 live[1u << SG_PEER_BITS];		/* by source address hash */
 };
 
 static inline __u32 sg_peer_slot4(__u32 saddr_be)

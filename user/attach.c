@@ -14,6 +14,7 @@
 #include "attachment.h"
 #include "cookies.h"
 #include "kernel_probe.h"
+#include "live.h"
 #include "config_file.h"
 #include "pins.h"
 #include "settings.h"
@@ -393,10 +394,10 @@ int cmd_attach(int argc, char **argv)
 	struct sg_file_config *fc = NULL;
 	struct sg_conf_path conf = {};
 	struct bpf_map *map;
-	char dir[PATH_MAX], path[PATH_MAX], msg[256], *list = NULL;
-	bool attached = false, with_tc;
+	char dir[PATH_MAX], path[PATH_MAX], cgroup[PATH_MAX], msg[256], *list = NULL;
+	bool attached = false, with_tc, with_live;
 	__u32 prog_id, tc_link_id = 0;
-	int err, tc_link = -1;
+	int err, tc_link = -1, live_link = -1;
 
 	err = attach_parse(argc, argv, &args);
 	if (!err)
@@ -484,6 +485,10 @@ int cmd_attach(int argc, char **argv)
 	 * cookies on later. */
 	with_tc = cfg.cookie_mode != SG_COOKIES_OFF || (feat.reqsk_kfunc && feat.tcx);
 	bpf_program__set_autoload(skel->progs.synguard_tc, with_tc);
+	/* Live sockets are counted where a cgroup v2 hierarchy is mounted;
+	 * elsewhere every ACK under cookies takes a socket lookup. */
+	with_live = sg_live_cgroup(cgroup, sizeof(cgroup)) == 0;
+	bpf_program__set_autoload(skel->progs.synguard_sockops, with_live);
 
 	DECLARE_LIBXDP_OPTS(xdp_program_opts, xopts, .obj = skel->obj,
 			    .prog_name = "synguard_xdp");
@@ -518,13 +523,29 @@ int cmd_attach(int argc, char **argv)
 		if (err)
 			goto out;
 	}
+	/* Counting starts before the loader marks the sockets that exist, so
+	 * none falls between; sockops counts only once the configuration
+	 * names the namespace, and the second marking covers that gap. */
+	if (with_live) {
+		err = sg_live_attach(skel->progs.synguard_sockops, cgroup, dir, &live_link);
+		if (err)
+			sg_err("warning: cannot attach the socket counter to cgroup %s: %s; "
+				"ACKs under cookies will all take a socket lookup", cgroup,
+				strerror(-err));
+	}
+	err = sg_netns_cookie(&cfg.netns_cookie);
+	if (err)
+		goto out;
+	if (live_link >= 0)
+		cfg.flags |= SG_CFG_LIVE;
+	cfg.kcookie_until = sg_live_kcookie_until();
 	/* Sockets that exist now, before and after cookies turn on: those
 	 * made in between were made while the program let SYNs through. */
-	err = sg_peers_mark_existing(bpf_map__fd(skel->maps.peers_map), ports);
+	err = sg_peers_mark_existing(bpf_map__fd(skel->maps.peers_map));
 	if (err >= 0)
 		err = attach_fill_maps(skel, &args, &ifc, ports, prog_id, tc_link_id, &cfg, &key);
 	if (!err)
-		err = sg_peers_mark_existing(bpf_map__fd(skel->maps.peers_map), ports);
+		err = sg_peers_mark_existing(bpf_map__fd(skel->maps.peers_map));
 	if (err < 0)
 		goto out;
 	err = attach_from_file(skel, dir, &ifc, fc, &conf);
@@ -541,6 +562,11 @@ out:
 		if (err)
 			bpf_link_detach(tc_link);
 		close(tc_link);
+	}
+	if (live_link >= 0) {
+		if (err)
+			bpf_link_detach(live_link);
+		close(live_link);
 	}
 	if (err && attached)
 		sg_xdp_detach_id(ifc.ifindex, xdp_program__id(prog));

@@ -39,7 +39,7 @@ char *sg_ports_to_string(const struct sg_ports *p);
 bool sg_ports_test(const struct sg_ports *p, unsigned int port);
 
 /* peers.c */
-int sg_peers_mark_existing(int map_fd, const struct sg_ports *ports);
+int sg_peers_mark_existing(int map_fd);
 
 /* signals.c */
 extern volatile int sg_stop;

@@ -69,6 +69,15 @@ int cmd_detach(int argc, char **argv)
 			       strerror(errno));
 		close(link);
 	}
+	/* The socket counter, attached to a cgroup, outlives the interface. */
+	sg_pin_path(path, sizeof(path), a.dir, SG_PIN_SOCKOPS_LINK);
+	link = bpf_obj_get(path);
+	if (link >= 0) {
+		if (bpf_link_detach(link) && errno != ENOLINK)
+			sg_err("warning: cannot detach the socket counter of %s: %s", ifname,
+			       strerror(errno));
+		close(link);
+	}
 	if (a.live) {
 		err = sg_xdp_detach_id(a.info.ifindex, a.info.xdp_prog_id);
 		if (err && err != -ENOENT) {

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * At attach, marks in peers_map the client addresses of the TCP sockets
- * that already exist on protected ports (established, TIME-WAIT, request),
- * so that synguard never answers a SYN one of them owns. Sockets born
- * later are marked by the BPF program itself. Marked slots never expire:
- * a stale one only costs a socket lookup.
+ * that already exist (established, TIME-WAIT, request), on any port since
+ * the protected ports may change later, so that synguard never answers a
+ * SYN one of them owns, nor checks one of their ACKs without a lookup.
+ * Sockets born later are marked and counted by the BPF programs. Marked
+ * slots never expire: a stale one only costs a socket lookup.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -16,8 +17,7 @@
 
 #define TCP_LISTEN_STATE 0x0A
 
-static void mark_file(struct sg_peers *p, const char *path, bool v6,
-		      const struct sg_ports *ports, unsigned int *n)
+static void mark_file(struct sg_peers *p, const char *path, bool v6, unsigned int *n)
 {
 	unsigned int lport, st, a[4];
 	char line[512];
@@ -36,8 +36,7 @@ static void mark_file(struct sg_peers *p, const char *path, bool v6,
 				     &lport, &a[0], &a[1], &a[2], &a[3], &st);
 		else
 			got = sscanf(line, " %*d: %*8[0-9A-Fa-f]:%x %8x:%*x %x", &lport, &a[0], &st);
-		if (got != (v6 ? 6 : 3) || st == TCP_LISTEN_STATE || lport > 65535 ||
-		    !sg_ports_test(ports, lport))
+		if (got != (v6 ? 6 : 3) || st == TCP_LISTEN_STATE || lport > 65535)
 			continue;
 		p->src[v6 ? sg_peer_slot6(a) : sg_peer_slot4(a[0])] = SG_PEER_FOREVER;
 		(*n)++;
@@ -46,7 +45,7 @@ static void mark_file(struct sg_peers *p, const char *path, bool v6,
 }
 
 /* Returns the number of sockets marked, or a negative errno. */
-int sg_peers_mark_existing(int map_fd, const struct sg_ports *ports)
+int sg_peers_mark_existing(int map_fd)
 {
 	size_t len = (sizeof(struct sg_peers) + getpagesize() - 1) & ~((size_t)getpagesize() - 1);
 	unsigned int n = 0;
@@ -60,8 +59,8 @@ int sg_peers_mark_existing(int map_fd, const struct sg_ports *ports)
 		return err;
 	}
 	/* /proc/net follows this process's network namespace. */
-	mark_file(p, "/proc/net/tcp", false, ports, &n);
-	mark_file(p, "/proc/net/tcp6", true, ports, &n);
+	mark_file(p, "/proc/net/tcp", false, &n);
+	mark_file(p, "/proc/net/tcp6", true, &n);
 	munmap(p, len);
 	return n;
 }

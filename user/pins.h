@@ -13,6 +13,7 @@
 
 #define SG_PIN_XDP_PROG	"xdp_prog"
 #define SG_PIN_TC_LINK	"tc_link"
+#define SG_PIN_SOCKOPS_LINK	"sockops_link"
 
 int sg_bpffs_root(const char **root);
 int sg_netns_cookie(__u64 *cookie);

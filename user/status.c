@@ -6,12 +6,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <bpf/bpf.h>
 #include <jansson.h>
 
 #include "attachment.h"
 #include "cookies.h"
 #include "kernel_probe.h"
+#include "live.h"
 #include "pins.h"
 
 static void status_usage(FILE *f)
@@ -61,6 +63,28 @@ static __u32 status_cookie_mode(const struct sg_attachment *a)
 	return cfg.cookie_mode;
 }
 
+/* Sockets synguard_sockops counts now, or -1 where it does not count. */
+static long long status_live(const struct sg_attachment *a)
+{
+	struct sg_config cfg = {};
+	struct sg_peers *p;
+	long long n = -1;
+	__u32 zero = 0;
+	int fd;
+
+	if (a->foreign_layout || a->config_fd < 0 ||
+	    bpf_map_lookup_elem(a->config_fd, &zero, &cfg) || !(cfg.flags & SG_CFG_LIVE))
+		return -1;
+	fd = sg_pin_get(a->dir, "peers_map");
+	p = malloc(sizeof(*p));
+	if (fd >= 0 && p && !bpf_map_lookup_elem(fd, &zero, p))
+		n = sg_live_count(p);
+	free(p);
+	if (fd >= 0)
+		close(fd);
+	return n;
+}
+
 static const char *status_state(const struct sg_attachment *a)
 {
 	if (a->prog_fd < 0)
@@ -72,6 +96,7 @@ static json_t *status_attachment_json(const struct sg_attachment *a)
 {
 	json_t *o = json_object();
 	char when[32], *ports = status_ports(a);
+	long long live;
 
 	sg_iso_time(a->info.attached_at, when, sizeof(when));
 	json_object_set_new(o, "interface", json_string(a->ifname));
@@ -84,6 +109,8 @@ static json_t *status_attachment_json(const struct sg_attachment *a)
 	json_object_set_new(o, "ports", json_string(ports));
 	json_object_set_new(o, "cookies", json_string(sg_cookie_mode_name(status_cookie_mode(a))));
 	json_object_set_new(o, "tc_link_id", json_integer(a->info.tc_link_id));
+	live = status_live(a);
+	json_object_set_new(o, "live_sockets", live >= 0 ? json_integer(live) : json_null());
 	json_object_set_new(o, "attached_at", json_string(when));
 	json_object_set_new(o, "pin_dir", json_string(a->dir));
 	free(ports);
@@ -122,6 +149,7 @@ static void status_human(const struct sg_features *f, const char *ns_dir,
 	for (int i = 0; i < n; i++) {
 		const struct sg_attachment *a = &list[i];
 		char when[32], *ports = status_ports(a);
+		long long live;
 
 		sg_iso_time(a->info.attached_at, when, sizeof(when));
 		printf("%s (ifindex %u): %s, %s mode, %s, prog id %u, ports %s, cookies %s",
@@ -131,6 +159,11 @@ static void status_human(const struct sg_features *f, const char *ns_dir,
 		       *ports ? ports : "-", sg_cookie_mode_name(status_cookie_mode(a)));
 		if (a->info.tc_link_id)
 			printf(" (tc link %u)", a->info.tc_link_id);
+		live = status_live(a);
+		if (live >= 0)
+			printf(", %lld live sockets counted", live);
+		else
+			printf(", live sockets not counted");
 		printf(", since %s\n", when);
 		free(ports);
 	}

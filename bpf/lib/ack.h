@@ -108,59 +108,50 @@ static sg_always_inline __u32 sg_rst_verdict(struct xdp_md *ctx, const struct sg
 	return listener ? SG_STAT_DROP_RST_NO_SOCKET : SG_STAT_PASS_TCP;
 }
 
-/* An ACK: @oos drops one that matches no socket at all. */
-static sg_always_inline __u32 sg_ack_verdict(struct xdp_md *ctx, struct sg_pkt *pkt,
-					     const struct sg_config *cfg, bool oos)
+/*
+ * Might this ACK carry a cookie of the kernel's? Only for a while after
+ * attach (cfg->kcookie_until), if the kernel had sent cookies before: the
+ * sources of those SYNs were never seen. Checked without a socket.
+ */
+static sg_always_inline bool sg_kernel_cookie_maybe(const struct sg_config *cfg,
+						    const struct sg_pkt *pkt)
+{
+	struct tcphdr *tcp = pkt->tcp;
+	struct ipv6hdr *ip6 = pkt->ip6;
+	struct iphdr *ip4 = pkt->ip4;
+
+	if (!cfg->kcookie_until || bpf_ktime_get_coarse_ns() >= cfg->kcookie_until)
+		return false;
+	if (!tcp || (void *)(tcp + 1) > pkt->data_end)
+		return false;
+	if (ip4)
+		return (void *)(ip4 + 1) <= pkt->data_end &&
+		       bpf_tcp_raw_check_syncookie_ipv4(ip4, tcp) == 0;
+	return ip6 && (void *)(ip6 + 1) <= pkt->data_end &&
+	       bpf_tcp_raw_check_syncookie_ipv6(ip6, tcp) == 0;
+}
+
+/* A valid synguard cookie ACK: within the source's handshake limit, it is
+ * handed to synguard_tc in the frame's metadata. */
+static sg_always_inline __u32 sg_cookie_ack_pass(struct xdp_md *ctx, struct sg_pkt *pkt,
+						 const struct sg_config *cfg,
+						 const struct sg_flow *f, __u32 data)
 {
 	struct tcphdr *tcp = pkt->tcp;
 	struct sg_tcp_opts o;
-	struct sg_flow f;
-	struct sg_meta m;
-	struct sg_peers *peers;
-	struct bpf_sock *sk;
-	__u32 verdict, slot, data = 0;
 	struct sg_meta *meta;
-	__u16 now;
+	struct sg_peers *peers;
+	struct sg_meta m;
 
-	sk = sg_lookup(ctx, pkt);
-	if (!sk)	/* no socket: dropped, or the kernel resets it */
-		return oos ? SG_STAT_DROP_ACK_NO_SOCKET : SG_STAT_PASS_TCP;
-	peers = sg_peers();
-	slot = sg_peer_slot(pkt);
-	now = sg_peer_now();
-	if (sk->state != BPF_TCP_LISTEN) {
-		bpf_sk_release(sk);
-		if (peers)
-			sg_peer_mark(peers, slot, now);
-		return SG_STAT_PASS_TCP;
-	}
-	if (peers)
-		sg_peer_listener(peers, bpf_ntohs(tcp->dest), now);
-
-	sg_flow_from_pkt(pkt, &f);
-	verdict = sg_cookie_check(&f, bpf_ntohl(tcp->seq) - 1, bpf_ntohl(tcp->ack_seq) - 1,
-				  cfg->key_shift, &data);
-	if (verdict) {
-		if (sg_kernel_cookie_ok(sk, pkt))
-			verdict = SG_STAT_PASS_KERNEL_COOKIE_ACK;
-		bpf_sk_release(sk);
-		if (verdict != SG_STAT_PASS_KERNEL_COOKIE_ACK)
-			return verdict;
-		if (sg_limit_handshake(pkt, cfg, bpf_jiffies64(), sg_hz()))
-			return SG_STAT_DROP_HANDSHAKE_RATE_LIMITED;
-		if (peers)
-			sg_peer_mark(peers, slot, now);
-		return verdict;
-	}
-	bpf_sk_release(sk);
 	if (sg_limit_handshake(pkt, cfg, bpf_jiffies64(), sg_hz()))
 		return SG_STAT_DROP_HANDSHAKE_RATE_LIMITED;
-	if (peers)
-		sg_peer_mark(peers, slot, now);	/* its connection is about to exist */
+	peers = sg_peers();
+	if (peers)	/* its connection is about to exist */
+		sg_peer_mark(peers, sg_peer_slot(pkt), sg_peer_now());
 
 	sg_tcp_opts_get(ctx, tcp, pkt->data_end, pkt->l4_off, &o);
 	m.magic = SG_META_MAGIC;
-	m.mss = sg_mss_from_index(f.family, data >> 6);
+	m.mss = sg_mss_from_index(f->family, data >> 6);
 	m.snd_wscale = (data >> 2) & 15;
 	m.flags = (m.snd_wscale != SG_COOKIE_WSCALE_NONE ? SG_META_WSCALE_OK : 0) |
 		  (data & 2 ? SG_META_SACK_OK : 0) | (data & 1 ? SG_META_ECN_OK : 0) |
@@ -181,6 +172,68 @@ static sg_always_inline __u32 sg_ack_verdict(struct xdp_md *ctx, struct sg_pkt *
 	}
 	*meta = m;
 	return SG_STAT_PASS_COOKIE_ACK;
+}
+
+/*
+ * An ACK: @oos drops one that matches no socket at all. Where sockops
+ * counts the live sockets (SG_CFG_LIVE) and the source's slot has none and
+ * no recent mark, nothing but the listener can own the ACK: only its
+ * cookie is checked, without a socket lookup.
+ */
+static sg_always_inline __u32 sg_ack_verdict(struct xdp_md *ctx, struct sg_pkt *pkt,
+					     const struct sg_config *cfg, bool oos)
+{
+	struct sg_peers *peers = sg_peers();
+	__u32 slot = sg_peer_slot(pkt), verdict, data = 0;
+	__u16 port = bpf_ntohs(pkt->tcp->dest);
+	__u16 now = sg_peer_now();
+	struct tcphdr *tcp;
+	struct bpf_sock *sk;
+	struct sg_flow f;
+
+	if ((cfg->flags & SG_CFG_LIVE) && peers && sg_peer_unknown(peers, slot, port, now)) {
+		sg_count(SG_STAT_INFO_ACK_NO_LOOKUP, 0);
+		tcp = pkt->tcp;
+		sg_flow_from_pkt(pkt, &f);
+		verdict = sg_cookie_check(&f, bpf_ntohl(tcp->seq) - 1,
+					  bpf_ntohl(tcp->ack_seq) - 1, cfg->key_shift, &data);
+		if (!verdict)
+			return sg_cookie_ack_pass(ctx, pkt, cfg, &f, data);
+		if (!sg_kernel_cookie_maybe(cfg, pkt))
+			return verdict;
+		/* the kernel's, maybe: its listener decides, below */
+	}
+
+	sk = sg_lookup(ctx, pkt);
+	if (!sk)	/* no socket: dropped, or the kernel resets it */
+		return oos ? SG_STAT_DROP_ACK_NO_SOCKET : SG_STAT_PASS_TCP;
+	if (sk->state != BPF_TCP_LISTEN) {
+		bpf_sk_release(sk);
+		if (peers)
+			sg_peer_mark(peers, slot, now);
+		return SG_STAT_PASS_TCP;
+	}
+	if (peers)
+		sg_peer_listener(peers, port, now);
+
+	tcp = pkt->tcp;
+	sg_flow_from_pkt(pkt, &f);
+	verdict = sg_cookie_check(&f, bpf_ntohl(tcp->seq) - 1, bpf_ntohl(tcp->ack_seq) - 1,
+				  cfg->key_shift, &data);
+	if (verdict) {
+		if (sg_kernel_cookie_ok(sk, pkt))
+			verdict = SG_STAT_PASS_KERNEL_COOKIE_ACK;
+		bpf_sk_release(sk);
+		if (verdict != SG_STAT_PASS_KERNEL_COOKIE_ACK)
+			return verdict;
+		if (sg_limit_handshake(pkt, cfg, bpf_jiffies64(), sg_hz()))
+			return SG_STAT_DROP_HANDSHAKE_RATE_LIMITED;
+		if (peers)
+			sg_peer_mark(peers, slot, now);
+		return verdict;
+	}
+	bpf_sk_release(sk);
+	return sg_cookie_ack_pass(ctx, pkt, cfg, &f, data);
 }
 
 #endif /* SG_BPF_ACK_H */

@@ -8,9 +8,10 @@
  *
  * An address is marked when its SYN goes to the kernel (which may create a
  * request socket), when an ACK's lookup finds its socket, and when its
- * cookie ACK completes a handshake. A TIME-WAIT socket follows the last
- * packets of its connection, which refreshed the mark, and lives 60 s: less
- * than SG_PEER_WINDOW. The loader marks the sockets that exist at attach.
+ * cookie ACK completes a handshake, and when a socket closes (live.h).
+ * A TIME-WAIT socket lives 60 s from that mark: less than SG_PEER_WINDOW.
+ * Established sockets are counted in live[] (live.h) while they live. The
+ * loader marks the sockets that exist at attach.
  */
 #ifndef SG_BPF_PEERS_H
 #define SG_BPF_PEERS_H
@@ -60,13 +61,14 @@ static sg_always_inline bool sg_peer_recent(__u16 seen, __u16 now, __u16 window)
 	return seen == SG_PEER_FOREVER || (seen && (__u16)(now - seen) < window);
 }
 
-/* True if no socket can own a SYN from the source in @slot and a
- * listener was on @port (host order) a moment ago: the SYN may be answered
- * without a lookup. */
+/* True if no socket can own a packet from the source in @slot and a
+ * listener was on @port (host order) a moment ago: a SYN may be answered,
+ * and with SG_CFG_LIVE an ACK's cookie checked, without a lookup. */
 static sg_always_inline bool sg_peer_unknown(const struct sg_peers *p, __u32 slot, __u16 port,
 					     __u16 now)
 {
-	if (sg_peer_recent(p->src[slot & SG_PEER_MASK], now, SG_PEER_WINDOW))
+	if (sg_peer_recent(p->src[slot & SG_PEER_MASK], now, SG_PEER_WINDOW) ||
+	    p->live[slot & SG_PEER_MASK])
 		return false;
 	return sg_peer_recent(p->listener[port], now, SG_PEER_LISTENER_TTL);
 }
@@ -85,6 +87,15 @@ static sg_always_inline void sg_peer_listener(struct sg_peers *p, __u16 port, __
 
 	if (*v != now)
 		*v = now;
+}
+
+/* Marks the packet's source: the kernel takes this SYN. */
+static sg_always_inline void sg_peer_mark_pkt(const struct sg_pkt *pkt)
+{
+	struct sg_peers *p = sg_peers();
+
+	if (p)
+		sg_peer_mark(p, sg_peer_slot(pkt), sg_peer_now());
 }
 
 #endif /* SG_BPF_PEERS_H */

@@ -297,15 +297,26 @@ def test_ack_to_a_kernel_synack_still_completes(web, kernel_cookies):
     assert (spoof in synrecv) == (not kernel_cookies)
     srv.synguard("detach", "sg0")
     srv.synguard("attach", "sg0", "--ports", "80", "--cookies", "always")
+    # a SYN from elsewhere: a listener sighting, after which ACKs from
+    # unknown sources are checked without a lookup
+    sgtest.send_packets(cli, "sg1", [{
+        "family": 4, "src": "192.0.2.78", "dst": sgtest.SERVER4, "dport": 80,
+        "sport": 5555, "flags": "S", "opts": "linux", "seq": 1, "count": 1}])
     cli.exec([sgtest.SCAPY_PY, script, "ack", spoof, sgtest.SERVER4, "45454", isn, tsval])
     time.sleep(0.3)
     est = srv.exec(["ss", "-Htan", "state", "established"]).stdout
     assert "%s:45454" % spoof in est
     s = srv.synguard_json("stats", "sg0", "--json", "--interval", "0")
     if kernel_cookies:
+        # Its source was never seen, so its cookie was checked without a
+        # lookup first; the kernel had sent cookies before the attach, so
+        # a cookie of the kernel's still goes to its listener.
         assert s["passes"]["kernel_cookie_ack"] == 1
+        assert s["counters"]["ack_no_lookup"]["packets"] == 1
     else:
+        # the request socket existed at attach: its source was marked
         assert s["passes"]["tcp"] >= 1 and s["passes"]["kernel_cookie_ack"] == 0
+        assert s["counters"]["ack_no_lookup"]["packets"] == 0
     assert s["drops"]["cookie_bad"] == 0 and s["drops"]["cookie_expired"] == 0
 
 
@@ -371,3 +382,76 @@ def test_time_wait_from_before_attach(web):
     s = srv.synguard_json("stats", "sg0", "--json", "--interval", "0")
     assert s["answers"]["synack"] == 2      # the two sightings
     assert s["passes"]["syn"] == 2          # the reuses, left to the kernel
+
+
+HOLD_PY = r"""
+import socket, sys
+socks = [socket.create_connection((a, 80), timeout=5) for a in sys.argv[1:] for _ in range(5)]
+print("ready", flush=True)
+sys.stdin.readline()
+codes = []
+for s in socks:
+    s.sendall(b"GET / HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+    data = b""
+    while True:
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    codes.append(data.split(b" ")[1].decode())
+    s.close()
+print(" ".join(codes), flush=True)
+"""
+
+
+def live_sockets(ns):
+    return ns.synguard_json("status", "sg0", "--json")["attachments"][0]["live_sockets"]
+
+
+def wait_live(ns, n):
+    for _ in range(100):
+        if live_sockets(ns) == n:
+            return
+        time.sleep(0.05)
+    assert live_sockets(ns) == n
+
+
+def test_live_sockets_let_forged_acks_skip_the_lookup(web):
+    """synguard_sockops counts the server's established sockets, and only
+    the server namespace's: forged ACKs from sources without one are
+    dropped on their cookie alone (no socket lookup), while the counted
+    connections, idle through the flood, still serve their requests; the
+    count returns to zero once they close."""
+    srv, cli = web.server, web.client
+    srv.synguard("attach", "sg0", "--ports", "80", "--cookies", "always")
+    assert live_sockets(srv) == 0
+    script = os.path.join(web.tmp, "hold.py")
+    with open(script, "w") as f:
+        f.write(HOLD_PY)
+    hold = cli.popen([sgtest.SCAPY_PY, script, sgtest.SERVER4, sgtest.SERVER6],
+                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert hold.stdout.readline().strip() == "ready"
+    wait_live(srv, 10)       # the client's ends are in another namespace
+
+    rnd = random.Random(11)
+    spec = [{"family": 4, "src": "192.0.2.%d" % rnd.randint(100, 250), "dst": sgtest.SERVER4,
+             "dport": 80, "sport": rnd.randint(1024, 65535), "flags": "A",
+             "seq": rnd.randint(0, 2**32 - 1), "count": 1} for _ in range(150)]
+    spec += [{"family": 6, "src": "2001:db8::%x" % rnd.randint(0x100, 0xfff),
+              "dst": sgtest.SERVER6, "dport": 80, "sport": rnd.randint(1024, 65535),
+              "flags": "A", "seq": rnd.randint(0, 2**32 - 1), "count": 1} for _ in range(150)]
+    before = srv.synguard_json("stats", "sg0", "--json", "--interval", "0")
+    sgtest.curl(cli, "http://%s/" % sgtest.SERVER4)     # a listener sighting, now
+    sgtest.send_packets(cli, "sg1", spec)
+    s = srv.synguard_json("stats", "sg0", "--json", "--interval", "0")
+    dropped = s["drops"]["cookie_bad"] - before["drops"]["cookie_bad"]
+    skipped = (s["counters"]["ack_no_lookup"]["packets"] -
+               before["counters"]["ack_no_lookup"]["packets"])
+    assert dropped == 300
+    assert skipped >= 0.9 * 300
+
+    hold.stdin.write("\n")
+    hold.stdin.flush()
+    assert hold.stdout.readline().split() == ["200"] * 10
+    assert hold.wait(10) == 0
+    wait_live(srv, 0)

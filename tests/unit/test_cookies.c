@@ -592,6 +592,105 @@ static void test_peers_skip_lookup(void **state)
 	}
 }
 
+/* The default test source's slot in peers_map: its mark and live count
+ * set, the rest (the listener sightings) kept. */
+static void peers_slot_set(int family, uint16_t mark, uint32_t live)
+{
+	static const uint8_t src4[4] = { 192, 0, 2, 2 };
+	static const uint8_t src6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 2 };
+	struct sg_peers *p = calloc(1, sizeof(*p));
+	__u32 zero = 0, a4, a6[4], slot;
+
+	assert_non_null(p);
+	memcpy(&a4, src4, 4);
+	memcpy(a6, src6, 16);
+	slot = family == 4 ? sg_peer_slot4(a4) : sg_peer_slot6(a6);
+	assert_int_equal(bpf_map_lookup_elem(bpf_map__fd(skel->maps.peers_map), &zero, p), 0);
+	p->src[slot] = mark;
+	p->live[slot] = live;
+	assert_int_equal(bpf_map_update_elem(bpf_map__fd(skel->maps.peers_map), &zero, p, 0), 0);
+	free(p);
+}
+
+static __u64 ack_no_lookups(void)
+{
+	struct sg_snapshot s;
+
+	snapshot(&s);
+	return s.c[SG_STAT_INFO_ACK_NO_LOOKUP].packets;
+}
+
+static void cookies_on_live(bool live)
+{
+	struct sg_config cfg = {
+		.cookie_mode = SG_COOKIES_ALWAYS, .mss4 = 1460, .mss6 = 1440, .window = 64240,
+		.ttl = TTL, .rcv_wscale = WSCALE, .key_shift = SG_DEFAULT_KEY_SHIFT,
+		.flags = live ? SG_CFG_LIVE : 0,
+	};
+
+	set_config_full(&cfg);
+}
+
+/* With the live sockets counted, an ACK from a slot with no live socket
+ * and no recent mark has only its cookie checked (no lookup), valid or
+ * not; a live socket in the slot, a mark, no listener sighting, or no
+ * counting at all, and the socket is looked up. */
+static void test_live_ack_skip_lookup(void **state)
+{
+	struct pkt_spec s;
+	struct synack sa;
+	struct pkt ack, p;
+	__u64 n;
+
+	for (int fam = 4; fam <= 6; fam += 2) {
+		cookies_on_live(true);
+		peers_set(fam, 0);
+		syn_spec(&s, fam, 0, &optsets[4]);
+		check_synack(&s, &optsets[4], false, &sa);	/* sees the listener */
+		n = ack_no_lookups();
+
+		ack_for(&s, &sa, 0, 0, &ack);
+		expect(&ack, SG_STAT_PASS_COOKIE_ACK);
+		assert_int_equal(ack_no_lookups(), n + 1);
+		assert_int_not_equal(peers_get(fam), 0);	/* its socket is coming */
+
+		peers_slot_set(fam, 0, 0);
+		ack_for(&s, &sa, 1u << 20, 0, &ack);		/* a forged MAC */
+		expect(&ack, SG_STAT_DROP_COOKIE_BAD);
+		assert_int_equal(ack_no_lookups(), n + 2);
+		assert_int_equal(peers_get(fam), 0);		/* dropping marks nothing */
+
+		peers_slot_set(fam, 0, 1);			/* an idle connection */
+		expect(&ack, SG_STAT_DROP_COOKIE_BAD);		/* found the listener */
+		assert_int_equal(ack_no_lookups(), n + 2);
+		peers_slot_set(fam, SG_PEER_FOREVER, 0);	/* a socket at attach */
+		expect(&ack, SG_STAT_DROP_COOKIE_BAD);
+		assert_int_equal(ack_no_lookups(), n + 2);
+
+		peers_slot_set(fam, 0, 0);
+		if (fam == 4)
+			tcp4(&p, 8001, 0x10);
+		else
+			tcp6(&p, 8001, 0x10);
+		expect(&p, SG_STAT_DROP_ACK_NO_SOCKET);		/* no listener seen there */
+		assert_int_equal(ack_no_lookups(), n + 2);
+
+		cookies_on_live(false);				/* nothing counts sockets */
+		expect(&ack, SG_STAT_DROP_COOKIE_BAD);
+		assert_int_equal(ack_no_lookups(), n + 2);
+
+		/* cookies off: a SYN the kernel takes marks its source, so that
+		 * its ACK is looked up should cookies turn on before it comes */
+		set_config(0);
+		if (fam == 4)
+			tcp4(&p, LPORT, 0x02);
+		else
+			tcp6(&p, LPORT, 0x02);
+		expect(&p, SG_STAT_PASS_SYN);
+		assert_int_not_equal(peers_get(fam), 0);
+	}
+}
+
 static void lpm4(int fd, const char *cidr_addr, __u32 plen, bool add)
 {
 	struct sg_lpm4 k = { .prefixlen = plen };
@@ -660,6 +759,7 @@ int run_cookie_tests(void)
 		cmocka_unit_test(test_cookies_off_passes_syn),
 		cmocka_unit_test(test_key_rotation_event),
 		cmocka_unit_test(test_peers_skip_lookup),
+		cmocka_unit_test(test_live_ack_skip_lookup),
 		cmocka_unit_test(test_list_precedence),
 	};
 

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Live-socket counting: synguard_sockops at the root cgroup (user/live.c). */
+#ifndef SG_USER_LIVE_H
+#define SG_USER_LIVE_H
+
+#include <stddef.h>
+#include <linux/types.h>
+
+#include "synguard.h"
+
+struct bpf_program;
+
+/* Where the cgroup v2 hierarchy is mounted; -ENOENT if nowhere. */
+int sg_live_cgroup(char *buf, size_t len);
+/* Attaches @prog to @cgroup and pins the link in @dir; a negative errno. */
+int sg_live_attach(struct bpf_program *prog, const char *cgroup, const char *dir, int *link_fd);
+/* cfg->kcookie_until for an attach now: 0 unless the kernel sent cookies. */
+__u64 sg_live_kcookie_until(void);
+/* The sockets counted in @p. */
+__u64 sg_live_count(const struct sg_peers *p);
+
+#endif /* SG_USER_LIVE_H */
