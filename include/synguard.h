@@ -272,6 +272,29 @@ struct sg_peers {
 	__u32 live[1u << SG_PEER_BITS];		/* by source address hash */
 };
 
+/*
+ * Established connections by 4-tuple, kept by synguard_sockops beside the
+ * live counts (keys only; the value is unused): an ACK from a slot with
+ * live sockets that matches one passes with a hash lookup instead of a
+ * socket lookup. A connection the table has no room for is looked up.
+ * saddr/sport are the peer's, daddr/dport the local end's, as in packets.
+ */
+#define SG_CONN_ENTRIES		65536
+
+struct sg_conn4 {
+	__u32 saddr;
+	__u32 daddr;
+	__u16 sport;
+	__u16 dport;
+};
+
+struct sg_conn6 {
+	__u32 saddr[4];
+	__u32 daddr[4];
+	__u16 sport;
+	__u16 dport;
+};
+
 static inline __u32 sg_peer_slot4(__u32 saddr_be)
 {
 	return (__u32)(saddr_be * 2654435761u) >> (32 - SG_PEER_BITS);

@@ -13,6 +13,7 @@
 #include "cookie.h"
 #include "parse.h"
 #include "limits.h"
+#include "live.h"
 #include "peers.h"
 #include "stats.h"
 #include "tcp_opts.h"
@@ -203,6 +204,11 @@ static sg_always_inline __u32 sg_ack_verdict(struct xdp_md *ctx, struct sg_pkt *
 			return verdict;
 		/* the kernel's, maybe: its listener decides, below */
 	}
+
+	/* An established connection counted by sockops: a hash lookup. */
+	if ((cfg->flags & SG_CFG_LIVE) && peers && peers->live[slot & SG_PEER_MASK] &&
+	    sg_live_known(pkt))
+		return SG_STAT_PASS_TCP;
 
 	sk = sg_lookup(ctx, pkt);
 	if (!sk)	/* no socket: dropped, or the kernel resets it */

@@ -2,8 +2,9 @@
 /*
  * Live sockets (layout in include/synguard.h): synguard_sockops, attached
  * to the root cgroup, counts in peers->live[] the established TCP sockets
- * of the interface's namespace by their peer address's slot, and takes each
- * back when its socket closes. A socket it counted keeps the slot in its
+ * of the interface's namespace by their peer address's slot, keeps their
+ * 4-tuples in conn4_map/conn6_map, and takes each back when its socket
+ * closes. A socket it counted keeps the slot in its
  * own storage, so only what this attachment added is ever taken back: a
  * socket established before it (marked by the loader instead) or counted
  * by an earlier attachment never unbalances a slot.
@@ -23,24 +24,117 @@ struct {
 	__type(value, __u32);
 } live_sk_map SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, SG_CONN_ENTRIES);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct sg_conn4);
+	__type(value, __u8);
+} conn4_map SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, SG_CONN_ENTRIES);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct sg_conn6);
+	__type(value, __u8);
+} conn6_map SEC(".maps");
+
 #define SG_AF_INET	2
 #define SG_AF_INET6	10
+
+/* The socket's 4-tuple as its peer's packets carry it: in @c4 for IPv4
+ * and IPv4-mapped IPv6 (true), else in @c6. remote_port holds the port in
+ * network order, in the upper half on little-endian hosts. Every context
+ * field is read once, at a constant offset, as the verifier requires. */
+static sg_always_inline bool sg_live_conn(const struct bpf_sock_ops *skops,
+					  struct sg_conn4 *c4, struct sg_conn6 *c6)
+{
+	__u32 family = skops->family, rport = skops->remote_port;
+	__u32 r4 = skops->remote_ip4, l4 = skops->local_ip4;
+	__u32 r0 = skops->remote_ip6[0], r1 = skops->remote_ip6[1];
+	__u32 r2 = skops->remote_ip6[2], r3 = skops->remote_ip6[3];
+	__u32 l0 = skops->local_ip6[0], l1 = skops->local_ip6[1];
+	__u32 l2 = skops->local_ip6[2], l3 = skops->local_ip6[3];
+	__u16 sport = rport > 0xffff ? rport >> 16 : rport;
+	__u16 dport = bpf_htons(skops->local_port);
+
+	c4->sport = c6->sport = sport;
+	c4->dport = c6->dport = dport;
+	if (family == SG_AF_INET) {
+		c4->saddr = r4;
+		c4->daddr = l4;
+		return true;
+	}
+	if (!r0 && !r1 && r2 == bpf_htonl(0xffff)) {
+		c4->saddr = r3;
+		c4->daddr = l3;
+		return true;
+	}
+	c6->saddr[0] = r0;
+	c6->saddr[1] = r1;
+	c6->saddr[2] = r2;
+	c6->saddr[3] = r3;
+	c6->daddr[0] = l0;
+	c6->daddr[1] = l1;
+	c6->daddr[2] = l2;
+	c6->daddr[3] = l3;
+	return false;
+}
+
+/* Adds (@add) or removes the socket's entry in the connection table. A
+ * socket left out only costs its ACKs a socket lookup. */
+static sg_always_inline void sg_live_conn_update(const struct bpf_sock_ops *skops, bool add)
+{
+	struct sg_conn4 c4 = {};
+	struct sg_conn6 c6 = {};
+	__u8 one = 1;
+
+	if (sg_live_conn(skops, &c4, &c6)) {
+		if (add)
+			bpf_map_update_elem(&conn4_map, &c4, &one, BPF_ANY);
+		else
+			bpf_map_delete_elem(&conn4_map, &c4);
+	} else {
+		if (add)
+			bpf_map_update_elem(&conn6_map, &c6, &one, BPF_ANY);
+		else
+			bpf_map_delete_elem(&conn6_map, &c6);
+	}
+}
+
+/* Does the packet belong to a connection in the table? */
+static sg_always_inline bool sg_live_known(const struct sg_pkt *pkt)
+{
+	struct sg_conn6 c6;
+	struct sg_conn4 c4;
+
+	if (pkt->ip4) {
+		c4.saddr = pkt->ip4->saddr;
+		c4.daddr = pkt->ip4->daddr;
+		c4.sport = pkt->tcp->source;
+		c4.dport = pkt->tcp->dest;
+		return bpf_map_lookup_elem(&conn4_map, &c4);
+	}
+	if (!pkt->ip6)
+		return false;
+	__builtin_memcpy(c6.saddr, &pkt->ip6->saddr, 16);
+	__builtin_memcpy(c6.daddr, &pkt->ip6->daddr, 16);
+	c6.sport = pkt->tcp->source;
+	c6.dport = pkt->tcp->dest;
+	return bpf_map_lookup_elem(&conn6_map, &c6);
+}
 
 /* The slot of the socket's peer, as XDP computes it from the packets'
  * source: an IPv4-mapped IPv6 peer sends IPv4 packets. */
 static sg_always_inline __u32 sg_live_slot(const struct bpf_sock_ops *skops)
 {
-	__u32 a[4];
+	struct sg_conn4 c4 = {};
+	struct sg_conn6 c6 = {};
 
-	if (skops->family == SG_AF_INET)
-		return sg_peer_slot4(skops->remote_ip4) & SG_PEER_MASK;
-	a[0] = skops->remote_ip6[0];
-	a[1] = skops->remote_ip6[1];
-	a[2] = skops->remote_ip6[2];
-	a[3] = skops->remote_ip6[3];
-	if (!a[0] && !a[1] && a[2] == bpf_htonl(0xffff))
-		return sg_peer_slot4(a[3]) & SG_PEER_MASK;
-	return sg_peer_slot6(a) & SG_PEER_MASK;
+	if (sg_live_conn(skops, &c4, &c6))
+		return sg_peer_slot4(c4.saddr) & SG_PEER_MASK;
+	return sg_peer_slot6(c6.saddr) & SG_PEER_MASK;
 }
 
 static sg_always_inline void sg_live_established(struct bpf_sock_ops *skops, struct sg_peers *p)
@@ -61,6 +155,7 @@ static sg_always_inline void sg_live_established(struct bpf_sock_ops *skops, str
 		return;
 	*s = slot + 1;
 	__sync_fetch_and_add(&p->live[slot], 1);
+	sg_live_conn_update(skops, true);
 }
 
 static sg_always_inline void sg_live_closed(struct bpf_sock_ops *skops, struct sg_peers *p)
@@ -77,6 +172,7 @@ static sg_always_inline void sg_live_closed(struct bpf_sock_ops *skops, struct s
 	*s = 0;
 	/* The mark first: its TIME-WAIT socket is never unaccounted for. */
 	sg_peer_mark(p, slot, sg_peer_now());
+	sg_live_conn_update(skops, false);
 	__sync_fetch_and_add(&p->live[slot], -1);
 }
 

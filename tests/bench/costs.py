@@ -48,7 +48,9 @@ frames = {
         Raw(b"x" * 64),
     "established": e / IP(src="127.0.0.1", dst="127.0.0.1") /
         TCP(sport=port, dport=80, flags="PA", options=ts) / Raw(b"x" * 64),
-    "ack_invalid": e / ip / TCP(sport=1, dport=80, flags="A", seq=5, ack=7, options=ts),
+    # from a flood's source: one that never had a socket here
+    "ack_invalid": e / IP(src="198.18.0.7", dst="192.0.2.1") /
+        TCP(sport=1, dport=80, flags="A", seq=5, ack=7, options=ts),
 }
 for name, f in frames.items():
     open("%s/%s.bin" % (out, name), "wb").write(bytes(f))
@@ -141,16 +143,23 @@ class Costs:
         return {"synguard_ns": r["a_ns"], "trivial_ns": r["b_ns"], "extra_ns": r["extra_ns"],
                 "extra_q1": r["extra_q1"], "extra_q3": r["extra_q3"]}
 
-    def measure(self):
+    def hold(self):
+        """A connection held open to nginx, and the frames with its port."""
         hold = self.ns.popen([sgtest.SCAPY_PY, "-c", HOLD_CONN], stdout=subprocess.PIPE,
                              text=True)
         port = int(hold.stdout.readline())
         self.ns.exec([sgtest.SCAPY_PY, "-c", FRAMES, str(port), self.tmp])
+        return hold
+
+    def measure(self):
         pins = self.b.pins
         XDP_DROP, XDP_PASS, XDP_TX = 1, 2, 3
         rows = {}
         for mode in ("always", "auto", "off"):     # auto: no attack on, the default
             self.ns.synguard("attach", "sg0", "--ports", "80", "--cookies", mode)
+            # the established flow is one made while synguard is on, as
+            # nearly all are (one from before the attach is looked up)
+            hold = self.hold()
             sg = self.ns.synguard_json("status", "sg0", "--json")["attachments"][0]["pin_dir"]
             sg += "/xdp_prog"
             cases = [("udp", "non-TCP", self.passpin, XDP_PASS),
@@ -168,8 +177,9 @@ class Costs:
                           ("ack_invalid", "invalid ACK", pins + "/bench_drop", XDP_DROP)]
             for frame, label, trivial, verdict in cases:
                 rows["%s (cookies %s)" % (label, mode)] = self.cost(frame, sg, trivial, verdict)
+            hold.terminate()
+            hold.wait()
             self.ns.synguard("detach", "sg0")
-        hold.terminate()
         return rows
 
     def floors(self):

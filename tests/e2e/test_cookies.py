@@ -4,9 +4,11 @@ IPv4 and IPv6, the options every kind of client negotiates, large
 transfers in both directions against a baseline without cookies, no resets,
 and a bounded spoofed SYN flood that leaves no trace on the server."""
 import concurrent.futures
+import ipaddress
 import json
 import os
 import random
+import struct
 import subprocess
 import time
 
@@ -416,9 +418,35 @@ def wait_live(ns, n):
     assert live_sockets(ns) == n
 
 
+def conn_table(ns):
+    """The 4-tuples in the attachment's connection tables, as
+    (peer address, peer port, local address, local port)."""
+    pins = ns.synguard_json("status", "sg0", "--json")["attachments"][0]["pin_dir"]
+    out = set()
+    for name, n in (("conn4_map", 4), ("conn6_map", 16)):
+        dump = sgtest.run(["bpftool", "-j", "map", "dump", "pinned",
+                           os.path.join(pins, name)]).stdout
+        for e in json.loads(dump):
+            k = bytes(int(b, 16) for b in e["key"])
+            sport, dport = struct.unpack("!HH", k[2 * n:2 * n + 4])
+            out.add((str(ipaddress.ip_address(k[:n])), sport,
+                     str(ipaddress.ip_address(k[n:2 * n])), dport))
+    return out
+
+
+def established(ns):
+    """The namespace's established sockets, in conn_table()'s form."""
+    out = set()
+    for line in ns.exec(["ss", "-Htn", "state", "established"]).stdout.splitlines():
+        local, peer = line.split()[-2:]
+        (la, lp), (pa, pp) = (x.rsplit(":", 1) for x in (local, peer))
+        out.add((pa.strip("[]"), int(pp), la.strip("[]"), int(lp)))
+    return out
+
+
 def test_live_sockets_let_forged_acks_skip_the_lookup(web):
     """synguard_sockops counts the server's established sockets, and only
-    the server namespace's: forged ACKs from sources without one are
+    the server namespace's, and keeps their 4-tuples: forged ACKs from sources without one are
     dropped on their cookie alone (no socket lookup), while the counted
     connections, idle through the flood, still serve their requests; the
     count returns to zero once they close."""
@@ -432,6 +460,10 @@ def test_live_sockets_let_forged_acks_skip_the_lookup(web):
                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     assert hold.stdout.readline().strip() == "ready"
     wait_live(srv, 10)       # the client's ends are in another namespace
+    # their 4-tuples, as the client's packets carry them: established
+    # flows' ACKs pass on a hash lookup
+    est = established(srv)
+    assert len(est) == 10 and conn_table(srv) == est
 
     rnd = random.Random(11)
     spec = [{"family": 4, "src": "192.0.2.%d" % rnd.randint(100, 250), "dst": sgtest.SERVER4,
@@ -455,3 +487,4 @@ def test_live_sockets_let_forged_acks_skip_the_lookup(web):
     assert hold.stdout.readline().split() == ["200"] * 10
     assert hold.wait(10) == 0
     wait_live(srv, 0)
+    assert conn_table(srv) == set()

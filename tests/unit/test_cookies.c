@@ -691,6 +691,48 @@ static void test_live_ack_skip_lookup(void **state)
 	}
 }
 
+/* An ACK from 192.0.2.2:40000 (2001:db8::2) to port 8001, where no socket
+ * is: in the connection table, it passes as an established flow's, without
+ * a socket lookup, but only while its slot counts a live socket. */
+static void test_live_conn_table(void **state)
+{
+	int fd4 = bpf_map__fd(skel->maps.conn4_map), fd6 = bpf_map__fd(skel->maps.conn6_map);
+	struct sg_conn4 c4 = { .sport = htons(40000), .dport = htons(8001) };
+	struct sg_conn6 c6 = { .sport = htons(40000), .dport = htons(8001) };
+	__u8 one = 1;
+	struct pkt p;
+
+	assert_int_equal(inet_pton(AF_INET, "192.0.2.2", &c4.saddr), 1);
+	assert_int_equal(inet_pton(AF_INET, "192.0.2.1", &c4.daddr), 1);
+	assert_int_equal(inet_pton(AF_INET6, "2001:db8::2", c6.saddr), 1);
+	assert_int_equal(inet_pton(AF_INET6, "2001:db8::1", c6.daddr), 1);
+	cookies_on_live(true);
+	for (int fam = 4; fam <= 6; fam += 2) {
+		if (fam == 4)
+			tcp4(&p, 8001, 0x10);
+		else
+			tcp6(&p, 8001, 0x10);
+		peers_slot_set(fam, SG_PEER_FOREVER, 1);
+		expect(&p, SG_STAT_DROP_ACK_NO_SOCKET);		/* looked up: nothing */
+		if (fam == 4)
+			assert_int_equal(bpf_map_update_elem(fd4, &c4, &one, 0), 0);
+		else
+			assert_int_equal(bpf_map_update_elem(fd6, &c6, &one, 0), 0);
+		expect(&p, SG_STAT_PASS_TCP);			/* the table knows it */
+		peers_slot_set(fam, SG_PEER_FOREVER, 0);
+		expect(&p, SG_STAT_DROP_ACK_NO_SOCKET);		/* no live socket there */
+		cookies_on_live(false);
+		peers_slot_set(fam, SG_PEER_FOREVER, 1);
+		expect(&p, SG_STAT_DROP_ACK_NO_SOCKET);		/* nothing keeps the table */
+		cookies_on_live(true);
+		if (fam == 4)
+			assert_int_equal(bpf_map_delete_elem(fd4, &c4), 0);
+		else
+			assert_int_equal(bpf_map_delete_elem(fd6, &c6), 0);
+		peers_set(fam, 0);
+	}
+}
+
 static void lpm4(int fd, const char *cidr_addr, __u32 plen, bool add)
 {
 	struct sg_lpm4 k = { .prefixlen = plen };
@@ -760,6 +802,7 @@ int run_cookie_tests(void)
 		cmocka_unit_test(test_key_rotation_event),
 		cmocka_unit_test(test_peers_skip_lookup),
 		cmocka_unit_test(test_live_ack_skip_lookup),
+		cmocka_unit_test(test_live_conn_table),
 		cmocka_unit_test(test_list_precedence),
 	};
 
