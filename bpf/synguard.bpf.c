@@ -203,6 +203,9 @@ static sg_always_inline __u32 sg_tcp_verdict(struct sg_pkt *pkt)
 		act &= SG_ACT_OOS;
 	if (!act)
 		return kind == SG_KIND_SYN ? SG_STAT_PASS_SYN : SG_STAT_PASS_TCP;
+	/* An established connection sockops keeps: a hash lookup, here. */
+	if (kind == SG_KIND_ACK && (cfg->flags & SG_CFG_LIVE) && sg_live_known(pkt))
+		return SG_STAT_PASS_TCP;
 	return SG_COOKIE_PATH + act;
 }
 

@@ -205,11 +205,6 @@ static sg_always_inline __u32 sg_ack_verdict(struct xdp_md *ctx, struct sg_pkt *
 		/* the kernel's, maybe: its listener decides, below */
 	}
 
-	/* An established connection counted by sockops: a hash lookup. */
-	if ((cfg->flags & SG_CFG_LIVE) && peers && peers->live[slot & SG_PEER_MASK] &&
-	    sg_live_known(pkt))
-		return SG_STAT_PASS_TCP;
-
 	sk = sg_lookup(ctx, pkt);
 	if (!sk)	/* no socket: dropped, or the kernel resets it */
 		return oos ? SG_STAT_DROP_ACK_NO_SOCKET : SG_STAT_PASS_TCP;

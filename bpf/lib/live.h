@@ -103,12 +103,16 @@ static sg_always_inline void sg_live_conn_update(const struct bpf_sock_ops *skop
 	}
 }
 
-/* Does the packet belong to a connection in the table? */
+/* Does the packet belong to a connection in the table? Asked only when
+ * its source's slot counts a live socket. */
 static sg_always_inline bool sg_live_known(const struct sg_pkt *pkt)
 {
+	struct sg_peers *p = sg_peers();
 	struct sg_conn6 c6;
 	struct sg_conn4 c4;
 
+	if (!p || !p->live[sg_peer_slot(pkt)])
+		return false;
 	if (pkt->ip4) {
 		c4.saddr = pkt->ip4->saddr;
 		c4.daddr = pkt->ip4->daddr;
