@@ -136,19 +136,20 @@ static sg_always_inline bool sg_kernel_cookie_maybe(const struct sg_config *cfg,
  * handed to synguard_tc in the frame's metadata. */
 static sg_always_inline __u32 sg_cookie_ack_pass(struct xdp_md *ctx, struct sg_pkt *pkt,
 						 const struct sg_config *cfg,
-						 const struct sg_flow *f, __u32 data)
+						 const struct sg_flow *f, __u32 data,
+						 struct sg_peers *peers, __u32 slot, __u16 now)
 {
 	struct tcphdr *tcp = pkt->tcp;
 	struct sg_tcp_opts o;
 	struct sg_meta *meta;
-	struct sg_peers *peers;
 	struct sg_meta m;
 
 	if (sg_limit_handshake(pkt, cfg, bpf_jiffies64(), sg_hz()))
 		return SG_STAT_DROP_HANDSHAKE_RATE_LIMITED;
-	peers = sg_peers();
-	if (peers)	/* its connection is about to exist */
-		sg_peer_mark(peers, sg_peer_slot(pkt), sg_peer_now());
+	/* Its connection is about to exist: sockops counts it once it does,
+	 * and without sockops the mark stands for it. */
+	if (peers && !(cfg->flags & SG_CFG_LIVE))
+		sg_peer_mark(peers, slot, now);
 
 	sg_tcp_opts_get(ctx, tcp, pkt->data_end, pkt->l4_off, &o);
 	m.magic = SG_META_MAGIC;
@@ -199,7 +200,7 @@ static sg_always_inline __u32 sg_ack_verdict(struct xdp_md *ctx, struct sg_pkt *
 		verdict = sg_cookie_check(&f, bpf_ntohl(tcp->seq) - 1,
 					  bpf_ntohl(tcp->ack_seq) - 1, cfg->key_shift, &data);
 		if (!verdict)
-			return sg_cookie_ack_pass(ctx, pkt, cfg, &f, data);
+			return sg_cookie_ack_pass(ctx, pkt, cfg, &f, data, peers, slot, now);
 		if (!sg_kernel_cookie_maybe(cfg, pkt))
 			return verdict;
 		/* the kernel's, maybe: its listener decides, below */
@@ -234,7 +235,7 @@ static sg_always_inline __u32 sg_ack_verdict(struct xdp_md *ctx, struct sg_pkt *
 		return verdict;
 	}
 	bpf_sk_release(sk);
-	return sg_cookie_ack_pass(ctx, pkt, cfg, &f, data);
+	return sg_cookie_ack_pass(ctx, pkt, cfg, &f, data, peers, slot, now);
 }
 
 #endif /* SG_BPF_ACK_H */

@@ -192,14 +192,21 @@ class Costs:
         ret, _ = self._run_once(self.restore, "syn", out=out)
         assert ret == 3, "floor_synack did not answer the SYN (%d)" % ret
         self.ns.exec([sgtest.SCAPY_PY, "-c", IS_SYNACK, out, self.frame("syn")])
+        # the established frame's 4-tuple, as it lies in the frame (IPv4
+        # addresses and TCP ports, bytes 26-37), in floor_conn's table
+        key = open(self.frame("established"), "rb").read()[26:38]
+        run(["bpftool", "map", "update", "pinned", self.maps + "/floor_conns", "key", "hex"] +
+            ["%02x" % c for c in key] + ["value", "hex", "01"])
         return {"cookie MAC (SipHash-2-4, IPv4)":
                 self.cost("ack_invalid", self.b.pins + "/floor_mac", drop, 1),
                 "socket lookup (finds the listener)":
                 self.cost("ack_invalid", self.b.pins + "/floor_lookup", drop, 1),
                 "port found, tested and counted":
                 self.cost("tcp_unprotected", self.b.pins + "/floor_port", self.passpin, 2),
-                "socket lookup and MAC (forged ACK to a listener)":
+                "source table read and MAC (forged ACK, no socket possible)":
                 self.cost("ack_invalid", self.b.pins + "/floor_ack", drop, 1),
+                "connection table lookup (established flow)":
+                self.cost("established", self.b.pins + "/floor_conn", self.passpin, 2),
                 "least cookie responder (SYN -> SYN-ACK)":
                 self.cost("syn", self.b.pins + "/floor_synack", self.b.pins + "/bench_reflect",
                           3)}

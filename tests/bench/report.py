@@ -162,7 +162,8 @@ def limits(med, costs, floors):
     mac = floors["cookie MAC (SipHash-2-4, IPv4)"]["extra_ns"]
     lookup = floors["socket lookup (finds the listener)"]["extra_ns"]
     syn = floors["least cookie responder (SYN -> SYN-ACK)"]["extra_ns"]
-    ack = floors["socket lookup and MAC (forged ACK to a listener)"]["extra_ns"]
+    ack = floors["source table read and MAC (forged ACK, no socket possible)"]["extra_ns"]
+    conn = floors["connection table lookup (established flow)"]["extra_ns"]
     syn_work = ("SYN answered: the least cookie responder (one MAC as ISN, the SYN-ACK "
                 "written in place, both checksums; of it, the MAC alone %.0f)" % mac)
     lines = ["| packet: least work it needs | that work here, ns | target | room it leaves, ns |",
@@ -181,12 +182,12 @@ def limits(med, costs, floors):
                          "| %.1f |" % (syn_work, syn, kern["server_ns_per_pkt"],
                                        refl["server_ns_per_pkt"],
                                        kern["server_ns_per_pkt"] / 10 - refl["server_ns_per_pkt"]))
-        lines.append("| forged ACK dropped: a socket lookup (it could be an established "
-                     "flow's ACK) and, the listener found, one MAC | %.1f | drops >= 0.9 x "
-                     "XDP_DROP's (it spends %.0f ns per ACK) | %.1f |"
-                     % (ack, drop["ack_server_ns_per_pkt"], ack_room))
-    lines.append("| established flow, cookies always: one socket lookup | %.1f | "
-                 "<= 15 ns over XDP_PASS | 15 |" % lookup)
+        lines.append("| forged ACK dropped: a source table read (no socket can own it) "
+                     "and one MAC | %.1f | drops >= 0.9 x XDP_DROP's (it spends %.0f ns "
+                     "per ACK) | %.1f |" % (ack, drop["ack_server_ns_per_pkt"], ack_room))
+    lines.append("| established flow, cookies always: one lookup in a connection table "
+                 "(a socket lookup, for connections from before the attach: %.0f) | %.1f | "
+                 "<= 15 ns over XDP_PASS | 15 |" % (lookup, conn))
     port = floors.get("port found, tested and counted")
     if port:
         lines.append("| TCP to an unprotected port: its port found, tested in a bitmap, "

@@ -20,8 +20,13 @@
  *                  it leaves alone: find the port of an untagged IPv4
  *                  frame, test it in a 65536-bit bitmap, count the packet
  *   floor_ack      bench_drop after the least a cookie filter does for an
- *                  ACK it must drop: the socket lookup (the ACK could be an
- *                  established flow's) and, the listener found, one MAC
+ *                  ACK it must drop, knowing which sources have sockets:
+ *                  one slot of a 65536-entry table read (no socket there,
+ *                  so it can only be a cookie's ACK) and one MAC; a source
+ *                  with a socket would take the socket lookup first
+ *   floor_conn     XDP_PASS after the least a cookie filter does for an
+ *                  established flow's packet: one lookup of its 4-tuple in
+ *                  a hash table of connections
  *   floor_synack   the least SYN-cookie responder: the SYN (untagged IPv4,
  *                  Linux's option layout, nothing checked) turned into its
  *                  SYN-ACK in place, with one MAC as ISN, the options'
@@ -175,6 +180,9 @@ int floor_port(struct xdp_md *ctx)
 	return XDP_PASS;
 }
 
+/* Sockets per source slot: none here, as for a flood's sources. */
+__u32 floor_live[65536];
+
 SEC("xdp")
 int floor_ack(struct xdp_md *ctx)
 {
@@ -184,9 +192,41 @@ int floor_ack(struct xdp_md *ctx)
 	if (!ip)
 		return XDP_ABORTED;
 	count(0);
-	if (floor_listener(ctx, ip, tcp))
+	if (!floor_live[(ip->saddr * 2654435761u) >> 16] || floor_listener(ctx, ip, tcp))
 		floor_sink = floor_cookie(ip, tcp, bpf_jiffies64() >> 6 << 16 | 4);
 	return XDP_DROP;
+}
+
+/* The benchmark puts the established frame's 4-tuple in. */
+struct floor_conn_key {
+	__u32 saddr;
+	__u32 daddr;
+	__u16 sport;
+	__u16 dport;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, struct floor_conn_key);
+	__type(value, __u8);
+} floor_conns SEC(".maps");
+
+SEC("xdp")
+int floor_conn(struct xdp_md *ctx)
+{
+	struct floor_conn_key k;
+	struct tcphdr *tcp;
+	struct iphdr *ip = ipv4_tcp(ctx, &tcp);
+
+	if (!ip)
+		return XDP_ABORTED;
+	k.saddr = ip->saddr;
+	k.daddr = ip->daddr;
+	k.sport = tcp->source;
+	k.dport = tcp->dest;
+	count(!!bpf_map_lookup_elem(&floor_conns, &k));
+	return XDP_PASS;
 }
 
 SEC("xdp")
