@@ -394,8 +394,8 @@ int cmd_attach(int argc, char **argv)
 	struct sg_file_config *fc = NULL;
 	struct sg_conf_path conf = {};
 	struct bpf_map *map;
-	char dir[PATH_MAX], path[PATH_MAX], cgroup[PATH_MAX], msg[256], *list = NULL;
-	bool attached = false, with_tc, with_live;
+	char dir[PATH_MAX], path[PATH_MAX], msg[256], *list = NULL;
+	bool attached = false, with_tc;
 	__u32 prog_id, tc_link_id = 0;
 	int err, tc_link = -1, live_link = -1;
 
@@ -485,10 +485,8 @@ int cmd_attach(int argc, char **argv)
 	 * cookies on later. */
 	with_tc = cfg.cookie_mode != SG_COOKIES_OFF || (feat.reqsk_kfunc && feat.tcx);
 	bpf_program__set_autoload(skel->progs.synguard_tc, with_tc);
-	/* Live sockets are counted where a cgroup v2 hierarchy is mounted;
-	 * elsewhere every ACK under cookies takes a socket lookup. */
-	with_live = sg_live_cgroup(cgroup, sizeof(cgroup)) == 0;
-	bpf_program__set_autoload(skel->progs.synguard_sockops, with_live);
+	/* The socket counter, wherever cookies may check ACKs. */
+	bpf_program__set_autoload(skel->progs.synguard_sockops, with_tc);
 
 	DECLARE_LIBXDP_OPTS(xdp_program_opts, xopts, .obj = skel->obj,
 			    .prog_name = "synguard_xdp");
@@ -526,13 +524,8 @@ int cmd_attach(int argc, char **argv)
 	/* Counting starts before the loader marks the sockets that exist, so
 	 * none falls between; sockops counts only once the configuration
 	 * names the namespace, and the second marking covers that gap. */
-	if (with_live) {
-		err = sg_live_attach(skel->progs.synguard_sockops, cgroup, dir, &live_link);
-		if (err)
-			sg_err("warning: cannot attach the socket counter to cgroup %s: %s; "
-				"ACKs under cookies will all take a socket lookup", cgroup,
-				strerror(-err));
-	}
+	if (with_tc)	/* a failure is said, and costs lookups only */
+		sg_live_attach(skel->progs.synguard_sockops, dir, &live_link);
 	err = sg_netns_cookie(&cfg.netns_cookie);
 	if (err)
 		goto out;

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <mntent.h>
+#include <sys/mount.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +23,8 @@
 /* The kernel honours its cookies for two minutes after it sent one. */
 #define SG_KCOOKIE_GRACE_NS	(130ull * 1000000000ull)
 
-int sg_live_cgroup(char *buf, size_t len)
+/* Where the cgroup v2 hierarchy is mounted in this mount namespace. */
+static int live_cgroup_mounted(char *buf, size_t len)
 {
 	struct mntent *m;
 	FILE *f = setmntent("/proc/self/mounts", "r");
@@ -41,25 +43,63 @@ int sg_live_cgroup(char *buf, size_t len)
 	return err;
 }
 
-int sg_live_attach(struct bpf_program *prog, const char *cgroup, const char *dir, int *link_fd)
+/*
+ * The root of the cgroup v2 hierarchy, opened. Where it is not mounted
+ * here (a v1-only host, or 'ip netns exec', which remounts /sys), it is
+ * mounted for the moment on a directory of our own: the hierarchy is the
+ * same wherever it is mounted, and the link holds the cgroup, not the
+ * mount.
+ */
+static int live_cgroup_open(char *name, size_t len)
 {
-	char path[PATH_MAX];
+	char tmp[] = "/tmp/synguard-cgroup2.XXXXXX";
+	int fd, err;
+
+	if (!live_cgroup_mounted(name, len)) {
+		fd = open(name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		return fd < 0 ? -errno : fd;
+	}
+	if (!mkdtemp(tmp))
+		return -errno;
+	if (mount("cgroup2", tmp, "cgroup2", 0, NULL)) {
+		err = -errno;
+		rmdir(tmp);
+		return err;
+	}
+	fd = open(tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	err = fd < 0 ? -errno : fd;
+	umount2(tmp, MNT_DETACH);
+	rmdir(tmp);
+	snprintf(name, len, "cgroup2 (mounted for the moment)");
+	return err;
+}
+
+int sg_live_attach(struct bpf_program *prog, const char *dir, int *link_fd)
+{
+	char path[PATH_MAX], cgroup[PATH_MAX];
 	int cg, err;
 
 	*link_fd = -1;
-	cg = open(cgroup, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (cg < 0)
-		return -errno;
+	cg = live_cgroup_open(cgroup, sizeof(cgroup));
+	if (cg < 0) {
+		sg_err("warning: no cgroup v2 hierarchy for the socket counter: %s; "
+		       "ACKs under cookies will all take a socket lookup", strerror(-cg));
+		return cg;
+	}
 	*link_fd = bpf_link_create(bpf_program__fd(prog), cg, BPF_CGROUP_SOCK_OPS, NULL);
 	err = *link_fd < 0 ? -errno : 0;
 	close(cg);
 	if (err) {
 		*link_fd = -1;
+		sg_err("warning: cannot attach the socket counter to %s: %s; "
+		       "ACKs under cookies will all take a socket lookup", cgroup, strerror(-err));
 		return err;
 	}
 	sg_pin_path(path, sizeof(path), dir, SG_PIN_SOCKOPS_LINK);
 	if (bpf_obj_pin(*link_fd, path)) {
 		err = -errno;
+		sg_err("warning: cannot pin the socket counter's link at %s: %s; ACKs under "
+		       "cookies will all take a socket lookup", path, strerror(-err));
 		bpf_link_detach(*link_fd);
 		close(*link_fd);
 		*link_fd = -1;

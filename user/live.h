@@ -10,10 +10,9 @@
 
 struct bpf_program;
 
-/* Where the cgroup v2 hierarchy is mounted; -ENOENT if nowhere. */
-int sg_live_cgroup(char *buf, size_t len);
-/* Attaches @prog to @cgroup and pins the link in @dir; a negative errno. */
-int sg_live_attach(struct bpf_program *prog, const char *cgroup, const char *dir, int *link_fd);
+/* Attaches @prog to the root of the cgroup v2 hierarchy and pins the link
+ * in @dir; a negative errno, after saying why. */
+int sg_live_attach(struct bpf_program *prog, const char *dir, int *link_fd);
 /* cfg->kcookie_until for an attach now: 0 unless the kernel sent cookies. */
 __u64 sg_live_kcookie_until(void);
 /* The sockets counted in @p. */

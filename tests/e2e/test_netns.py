@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 """The CLI from any network namespace: nsenter and ip netns exec, and equal
 interface names in different namespaces kept apart."""
+import glob
 import sgtest
 
 
@@ -10,6 +11,10 @@ def test_ip_netns_exec_finds_pins(topo):
     srv.synguard("attach", "sg0", "--ports", "80", via="ipnetns")
     st = srv.synguard_json("status", "--json", via="ipnetns")
     assert [a["interface"] for a in st["attachments"]] == ["sg0"]
+    # no cgroup v2 mount under the fresh /sys: the socket counter's
+    # attach mounts the hierarchy for the moment, and counts
+    assert st["attachments"][0]["live_sockets"] == 0
+    assert not glob.glob("/tmp/synguard-cgroup2.*")
     # the same attachment as seen through nsenter
     assert srv.synguard_json("status", "--json")["attachments"][0]["xdp_prog_id"] == \
         st["attachments"][0]["xdp_prog_id"]
