@@ -140,6 +140,7 @@ struct sg_config {
 	__u32 reserved[1];
 	__u64 netns_cookie;	/* the interface's namespace: what sockops counts */
 	__u64 kcookie_until;	/* CLOCK_MONOTONIC_COARSE ns: kernel cookies may be valid */
+	__u64 conn_key[2];	/* the connection table's hash key (random) */
 };
 
 /*
@@ -273,14 +274,48 @@ struct sg_peers {
 };
 
 /*
- * Established connections by 4-tuple, kept by synguard_sockops beside the
- * live counts (keys only; the value is unused): an ACK from a slot with
- * live sockets that matches one passes with a hash lookup instead of a
- * socket lookup. A connection the table has no room for is looked up.
- * saddr/sport are the peer's, daddr/dport the local end's, as in packets.
+ * Established connections, kept by synguard_sockops beside the live
+ * counts: 65,536 buckets of 4 ways, a way holding a 32-bit fingerprint
+ * (never 0) of a connection's 4-tuple, as the peer's packets carry it. The
+ * bucket and the fingerprint are two parts of one hash under a random key
+ * of the attachment's (cfg->conn_key), so that no one can choose 4-tuples
+ * that land on a connection's. An ACK from a slot with live sockets whose
+ * fingerprint is in its bucket passes as an established flow's: one hash
+ * and one 16-byte read, where a socket lookup took 70-100 ns. A connection
+ * whose bucket is full is left out and looked up instead. Two 4-tuples
+ * share bucket and fingerprint with odds of 2^-31: such an ACK reaches the
+ * kernel unchecked, as an established flow's does.
  */
-#define SG_CONN_ENTRIES		65536
+#define SG_CONN_BITS		16
+#define SG_CONN_WAYS		4
 
+struct sg_conn_bucket {
+	__u32 fp[SG_CONN_WAYS];
+};
+
+/* MurmurHash3's 64-bit finalizer: a bijection that mixes every bit. */
+static inline __u64 sg_conn_mix(__u64 x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ULL;
+	x ^= x >> 33;
+	return x;
+}
+
+/* The hash of a 4-tuple: addresses in network order (IPv6 ones folded to
+ * 32 bits by XOR), ports in network order; bucket = its top bits, the
+ * fingerprint its low 32 with bit 0 set. */
+static inline __u64 sg_conn_hash(__u32 saddr, __u32 daddr, __u16 sport, __u16 dport,
+				 const __u64 *key)
+{
+	__u64 h = sg_conn_mix(((__u64)saddr << 32 | daddr) ^ key[0]);
+
+	return sg_conn_mix(h ^ ((__u64)sport << 16 | dport) ^ key[1]);
+}
+
+/* A socket's 4-tuple as its peer's packets carry it (live.h). */
 struct sg_conn4 {
 	__u32 saddr;
 	__u32 daddr;
@@ -294,6 +329,9 @@ struct sg_conn6 {
 	__u16 sport;
 	__u16 dport;
 };
+
+#define SG_CONN_BUCKET(h)	((__u32)((h) >> (64 - SG_CONN_BITS)))
+#define SG_CONN_FP(h)		((__u32)(h) | 1)
 
 static inline __u32 sg_peer_slot4(__u32 saddr_be)
 {

@@ -527,6 +527,8 @@ int cmd_attach(int argc, char **argv)
 	if (with_tc)	/* a failure is said, and costs lookups only */
 		sg_live_attach(skel->progs.synguard_sockops, dir, &live_link);
 	err = sg_netns_cookie(&cfg.netns_cookie);
+	if (!err)
+		err = sg_live_conn_key(cfg.conn_key);
 	if (err)
 		goto out;
 	if (live_link >= 0)

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <mntent.h>
 #include <sys/mount.h>
+#include <sys/random.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,6 +106,15 @@ int sg_live_attach(struct bpf_program *prog, const char *dir, int *link_fd)
 		*link_fd = -1;
 	}
 	return err;
+}
+
+int sg_live_conn_key(__u64 key[2])
+{
+	if (getrandom(key, 2 * sizeof(*key), 0) != 2 * sizeof(*key)) {
+		sg_err("getrandom() failed: %s", strerror(errno));
+		return -errno;
+	}
+	return 0;
 }
 
 /* TcpExt SyncookiesSent of this namespace, or 0 if unreadable. */

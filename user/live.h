@@ -13,6 +13,8 @@ struct bpf_program;
 /* Attaches @prog to the root of the cgroup v2 hierarchy and pins the link
  * in @dir; a negative errno, after saying why. */
 int sg_live_attach(struct bpf_program *prog, const char *dir, int *link_fd);
+/* A random key for the connection table's hash (cfg->conn_key). */
+int sg_live_conn_key(__u64 key[2]);
 /* cfg->kcookie_until for an attach now: 0 unless the kernel sent cookies. */
 __u64 sg_live_kcookie_until(void);
 /* The sockets counted in @p. */

@@ -3,7 +3,7 @@
  * Live sockets (layout in include/synguard.h): synguard_sockops, attached
  * to the root cgroup, counts in peers->live[] the established TCP sockets
  * of the interface's namespace by their peer address's slot, keeps their
- * 4-tuples in conn4_map/conn6_map, and takes each back when its socket
+ * 4-tuples' fingerprints in conn_map, and takes each back when its socket
  * closes. A socket it counted keeps the slot in its
  * own storage, so only what this attachment added is ever taken back: a
  * socket established before it (marked by the loader instead) or counted
@@ -16,7 +16,8 @@
 #include "maps.h"
 #include "peers.h"
 
-/* Per socket: its slot + 1, while counted in live[]; 0 once taken back. */
+/* Per socket: its slot + 1 (and SG_LIVE_IN_TABLE), while counted in
+ * live[]; 0 once taken back. */
 struct {
 	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
@@ -25,20 +26,15 @@ struct {
 } live_sk_map SEC(".maps");
 
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, SG_CONN_ENTRIES);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, struct sg_conn4);
-	__type(value, __u8);
-} conn4_map SEC(".maps");
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1u << SG_CONN_BITS);
+	__type(key, __u32);
+	__type(value, struct sg_conn_bucket);
+} conn_map SEC(".maps");
 
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, SG_CONN_ENTRIES);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, struct sg_conn6);
-	__type(value, __u8);
-} conn6_map SEC(".maps");
+/* Per socket (live_sk_map): its slot + 1, and this bit while it is in
+ * conn_map. */
+#define SG_LIVE_IN_TABLE	(1u << 31)
 
 #define SG_AF_INET	2
 #define SG_AF_INET6	10
@@ -82,25 +78,46 @@ static sg_always_inline bool sg_live_conn(const struct bpf_sock_ops *skops,
 	return false;
 }
 
-/* Adds (@add) or removes the socket's entry in the connection table. A
- * socket left out only costs its ACKs a socket lookup. */
-static sg_always_inline void sg_live_conn_update(const struct bpf_sock_ops *skops, bool add)
+/* The socket's hash in the connection table. */
+static sg_always_inline __u64 sg_live_conn_hash(const struct bpf_sock_ops *skops)
 {
 	struct sg_conn4 c4 = {};
 	struct sg_conn6 c6 = {};
-	__u8 one = 1;
+	__u32 sa, da;
 
-	if (sg_live_conn(skops, &c4, &c6)) {
-		if (add)
-			bpf_map_update_elem(&conn4_map, &c4, &one, BPF_ANY);
-		else
-			bpf_map_delete_elem(&conn4_map, &c4);
-	} else {
-		if (add)
-			bpf_map_update_elem(&conn6_map, &c6, &one, BPF_ANY);
-		else
-			bpf_map_delete_elem(&conn6_map, &c6);
-	}
+	if (sg_live_conn(skops, &c4, &c6))
+		return sg_conn_hash(c4.saddr, c4.daddr, c4.sport, c4.dport, sg_cfg.conn_key);
+	sa = c6.saddr[0] ^ c6.saddr[1] ^ c6.saddr[2] ^ c6.saddr[3];
+	da = c6.daddr[0] ^ c6.daddr[1] ^ c6.daddr[2] ^ c6.daddr[3];
+	return sg_conn_hash(sa, da, c6.sport, c6.dport, sg_cfg.conn_key);
+}
+
+/* Puts the socket in a free way of its bucket; false if it is full. */
+static sg_always_inline bool sg_live_table_add(const struct bpf_sock_ops *skops)
+{
+	__u64 h = sg_live_conn_hash(skops);
+	__u32 bucket = SG_CONN_BUCKET(h), fp = SG_CONN_FP(h);
+	struct sg_conn_bucket *b = bpf_map_lookup_elem(&conn_map, &bucket);
+
+	if (!b)
+		return false;
+	for (int i = 0; i < SG_CONN_WAYS; i++)
+		if (__sync_val_compare_and_swap(&b->fp[i], 0, fp) == 0)
+			return true;
+	return false;
+}
+
+static sg_always_inline void sg_live_table_del(const struct bpf_sock_ops *skops)
+{
+	__u64 h = sg_live_conn_hash(skops);
+	__u32 bucket = SG_CONN_BUCKET(h), fp = SG_CONN_FP(h);
+	struct sg_conn_bucket *b = bpf_map_lookup_elem(&conn_map, &bucket);
+
+	if (!b)
+		return;
+	for (int i = 0; i < SG_CONN_WAYS; i++)
+		if (__sync_val_compare_and_swap(&b->fp[i], fp, 0) == fp)
+			return;
 }
 
 /* Does the packet belong to a connection in the table? Asked only when
@@ -108,25 +125,28 @@ static sg_always_inline void sg_live_conn_update(const struct bpf_sock_ops *skop
 static sg_always_inline bool sg_live_known(const struct sg_pkt *pkt)
 {
 	struct sg_peers *p = sg_peers();
-	struct sg_conn6 c6;
-	struct sg_conn4 c4;
+	struct sg_conn_bucket *b;
+	__u32 sa, da, bucket, fp;
+	__u64 h;
 
 	if (!p || !p->live[sg_peer_slot(pkt)])
 		return false;
 	if (pkt->ip4) {
-		c4.saddr = pkt->ip4->saddr;
-		c4.daddr = pkt->ip4->daddr;
-		c4.sport = pkt->tcp->source;
-		c4.dport = pkt->tcp->dest;
-		return bpf_map_lookup_elem(&conn4_map, &c4);
-	}
-	if (!pkt->ip6)
+		sa = pkt->ip4->saddr;
+		da = pkt->ip4->daddr;
+	} else if (pkt->ip6) {
+		sa = pkt->ip6->saddr.in6_u.u6_addr32[0] ^ pkt->ip6->saddr.in6_u.u6_addr32[1] ^
+		     pkt->ip6->saddr.in6_u.u6_addr32[2] ^ pkt->ip6->saddr.in6_u.u6_addr32[3];
+		da = pkt->ip6->daddr.in6_u.u6_addr32[0] ^ pkt->ip6->daddr.in6_u.u6_addr32[1] ^
+		     pkt->ip6->daddr.in6_u.u6_addr32[2] ^ pkt->ip6->daddr.in6_u.u6_addr32[3];
+	} else {
 		return false;
-	__builtin_memcpy(c6.saddr, &pkt->ip6->saddr, 16);
-	__builtin_memcpy(c6.daddr, &pkt->ip6->daddr, 16);
-	c6.sport = pkt->tcp->source;
-	c6.dport = pkt->tcp->dest;
-	return bpf_map_lookup_elem(&conn6_map, &c6);
+	}
+	h = sg_conn_hash(sa, da, pkt->tcp->source, pkt->tcp->dest, sg_cfg.conn_key);
+	bucket = SG_CONN_BUCKET(h);
+	fp = SG_CONN_FP(h);
+	b = bpf_map_lookup_elem(&conn_map, &bucket);
+	return b && (b->fp[0] == fp || b->fp[1] == fp || b->fp[2] == fp || b->fp[3] == fp);
 }
 
 /* The slot of the socket's peer, as XDP computes it from the packets'
@@ -157,9 +177,8 @@ static sg_always_inline void sg_live_established(struct bpf_sock_ops *skops, str
 	}
 	if (*s)
 		return;
-	*s = slot + 1;
+	*s = (slot + 1) | (sg_live_table_add(skops) ? SG_LIVE_IN_TABLE : 0);
 	__sync_fetch_and_add(&p->live[slot], 1);
-	sg_live_conn_update(skops, true);
 }
 
 static sg_always_inline void sg_live_closed(struct bpf_sock_ops *skops, struct sg_peers *p)
@@ -172,11 +191,12 @@ static sg_always_inline void sg_live_closed(struct bpf_sock_ops *skops, struct s
 	s = bpf_sk_storage_get(&live_sk_map, sk, 0, 0);
 	if (!s || !*s)
 		return;
-	slot = (*s - 1) & SG_PEER_MASK;
+	slot = ((*s & ~SG_LIVE_IN_TABLE) - 1) & SG_PEER_MASK;
+	if (*s & SG_LIVE_IN_TABLE)
+		sg_live_table_del(skops);
 	*s = 0;
 	/* The mark first: its TIME-WAIT socket is never unaccounted for. */
 	sg_peer_mark(p, slot, sg_peer_now());
-	sg_live_conn_update(skops, false);
 	__sync_fetch_and_add(&p->live[slot], -1);
 }
 
