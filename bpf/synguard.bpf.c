@@ -170,12 +170,18 @@ static sg_always_inline __u32 sg_tcp_verdict(struct sg_pkt *pkt)
 		return bad;
 
 	flags &= SG_TCP_SYN | SG_TCP_RST | SG_TCP_ACK;
-	/* Established flows' packets, the common case, first and shortest. */
-	if (flags == SG_TCP_ACK && cfg->cookie_mode != SG_COOKIES_ALWAYS) {
+	/* Established flows' packets, the common case, first and shortest:
+	 * where ACKs are checked, one the connection table knows passes. */
+	if (flags == SG_TCP_ACK) {
 		if (cfg->cookie_mode == SG_COOKIES_OFF)
 			return SG_STAT_PASS_TCP;
-		act = sg_adaptive_act(cfg, SG_KIND_ACK);
-		return act ? SG_COOKIE_PATH + act : SG_STAT_PASS_TCP;
+		if (cfg->cookie_mode == SG_COOKIES_ALWAYS)
+			act = SG_ACT_COOKIES | (cfg->out_of_state != SG_OOS_OFF ? SG_ACT_OOS : 0);
+		else
+			act = sg_adaptive_act(cfg, SG_KIND_ACK);
+		if (!act || ((cfg->flags & SG_CFG_LIVE) && sg_live_known(pkt)))
+			return SG_STAT_PASS_TCP;
+		return SG_COOKIE_PATH + act;
 	}
 	if (flags == SG_TCP_SYN && cfg->syn_limit &&
 	    sg_limit_syn(pkt, cfg, bpf_jiffies64(), sg_hz()))
@@ -188,14 +194,15 @@ static sg_always_inline __u32 sg_tcp_verdict(struct sg_pkt *pkt)
 		sg_peer_mark_pkt(pkt);
 		return SG_STAT_PASS_SYN;
 	}
-	kind = flags == SG_TCP_SYN ? SG_KIND_SYN : flags == SG_TCP_ACK ? SG_KIND_ACK :
-	       flags & SG_TCP_RST ? SG_KIND_RST : SG_KIND_OTHER;
+	/* What is left: a SYN, a RST (with or without ACK), or SYN+ACK. */
+	kind = flags == SG_TCP_SYN ? SG_KIND_SYN : flags & SG_TCP_RST ? SG_KIND_RST :
+	       SG_KIND_OTHER;
 	if (kind == SG_KIND_OTHER)
 		return SG_STAT_PASS_TCP;
 	if (cfg->cookie_mode == SG_COOKIES_AUTO && kind == SG_KIND_SYN)
 		act = sg_adaptive(sg_peer_slot(pkt));
 	else if (cfg->cookie_mode == SG_COOKIES_AUTO)
-		act = sg_adaptive_act(cfg, kind);	/* inline: every ACK comes here */
+		act = sg_adaptive_act(cfg, kind);
 	else	/* always: cookies engaged for good */
 		act = (kind != SG_KIND_RST ? SG_ACT_COOKIES : 0) |
 		      (cfg->out_of_state != SG_OOS_OFF ? SG_ACT_OOS : 0);
@@ -203,9 +210,6 @@ static sg_always_inline __u32 sg_tcp_verdict(struct sg_pkt *pkt)
 		act &= SG_ACT_OOS;
 	if (!act)
 		return kind == SG_KIND_SYN ? SG_STAT_PASS_SYN : SG_STAT_PASS_TCP;
-	/* An established connection sockops keeps: a hash lookup, here. */
-	if (kind == SG_KIND_ACK && (cfg->flags & SG_CFG_LIVE) && sg_live_known(pkt))
-		return SG_STAT_PASS_TCP;
 	return SG_COOKIE_PATH + act;
 }
 

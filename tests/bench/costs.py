@@ -18,6 +18,7 @@ where a held connection provides an established flow. One frame repeated
 finds the socket table warm; under a real flood of random sources the
 lookups miss the cache, which the live figures (ns per SYN) show.
 """
+import ipaddress
 import json
 import os
 import re
@@ -196,11 +197,15 @@ class Costs:
         ret, _ = self._run_once(self.restore, "syn", out=out)
         assert ret == 3, "floor_synack did not answer the SYN (%d)" % ret
         self.ns.exec([sgtest.SCAPY_PY, "-c", IS_SYNACK, out, self.frame("syn")])
-        # the established frame's 4-tuple, as it lies in the frame (IPv4
-        # addresses and TCP ports, bytes 26-37), in floor_conn's table
-        key = open(self.frame("established"), "rb").read()[26:38]
+        # the established frame's fingerprint in floor_conn's table (zero key)
+        f = open(self.frame("established"), "rb").read()
+        bucket, fp = sgtest.conn_hash(str(ipaddress.ip_address(f[26:30])),
+                                      int.from_bytes(f[34:36], "big"),
+                                      str(ipaddress.ip_address(f[30:34])),
+                                      int.from_bytes(f[36:38], "big"), (0, 0))
         run(["bpftool", "map", "update", "pinned", self.maps + "/floor_conns", "key", "hex"] +
-            ["%02x" % c for c in key] + ["value", "hex", "01"])
+            ["%02x" % c for c in struct.pack("<I", bucket)] + ["value", "hex"] +
+            ["%02x" % c for c in struct.pack("<4I", fp, 0, 0, 0)])
         return {"cookie MAC (SipHash-2-4, IPv4)":
                 self.cost("ack_invalid", self.b.pins + "/floor_mac", drop, 1),
                 "socket lookup (finds the listener)":

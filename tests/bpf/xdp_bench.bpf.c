@@ -25,8 +25,9 @@
  *                  so it can only be a cookie's ACK) and one MAC; a source
  *                  with a socket would take the socket lookup first
  *   floor_conn     XDP_PASS after the least a cookie filter does for an
- *                  established flow's packet: one lookup of its 4-tuple in
- *                  a hash table of connections
+ *                  established flow's packet: its 4-tuple hashed and its
+ *                  fingerprint found in a bucket of a connection table
+ *                  (synguard's own layout, include/synguard.h)
  *   floor_synack   the least SYN-cookie responder: the SYN (untagged IPv4,
  *                  Linux's option layout, nothing checked) turned into its
  *                  SYN-ACK in place, with one MAC as ISN, the options'
@@ -37,6 +38,7 @@
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
+#include "synguard.h"
 #include "bpf/lib/siphash.h"
 #include "bpf/lib/csum.h"
 
@@ -197,35 +199,32 @@ int floor_ack(struct xdp_md *ctx)
 	return XDP_DROP;
 }
 
-/* The benchmark puts the established frame's 4-tuple in. */
-struct floor_conn_key {
-	__u32 saddr;
-	__u32 daddr;
-	__u16 sport;
-	__u16 dport;
-};
-
+/* The benchmark puts the established frame's fingerprint in (zero key). */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 1024);
-	__type(key, struct floor_conn_key);
-	__type(value, __u8);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1u << SG_CONN_BITS);
+	__type(key, __u32);
+	__type(value, struct sg_conn_bucket);
 } floor_conns SEC(".maps");
+
+static const __u64 floor_conn_key[2];
 
 SEC("xdp")
 int floor_conn(struct xdp_md *ctx)
 {
-	struct floor_conn_key k;
+	struct sg_conn_bucket *b;
 	struct tcphdr *tcp;
 	struct iphdr *ip = ipv4_tcp(ctx, &tcp);
+	__u32 bucket, fp;
+	__u64 h;
 
 	if (!ip)
 		return XDP_ABORTED;
-	k.saddr = ip->saddr;
-	k.daddr = ip->daddr;
-	k.sport = tcp->source;
-	k.dport = tcp->dest;
-	count(!!bpf_map_lookup_elem(&floor_conns, &k));
+	h = sg_conn_hash(ip->saddr, ip->daddr, tcp->source, tcp->dest, floor_conn_key);
+	bucket = SG_CONN_BUCKET(h);
+	fp = SG_CONN_FP(h);
+	b = bpf_map_lookup_elem(&floor_conns, &bucket);
+	count(b && (b->fp[0] == fp || b->fp[1] == fp || b->fp[2] == fp || b->fp[3] == fp));
 	return XDP_PASS;
 }
 

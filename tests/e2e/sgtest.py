@@ -5,6 +5,7 @@ veth pairs, a real nginx, and running the synguard CLI inside a namespace.
 Every namespace is named with the prefix "sgt-" and this process's pid, and
 every one created is destroyed by Topology.close(), even after failures.
 """
+import ipaddress
 import json
 import os
 import shutil
@@ -229,3 +230,30 @@ def xdp_prog_ids(ns, ifname):
     for a in xdp.get("attached", []):
         ids.append(a["prog"]["id"])
     return sorted(set(ids))
+
+
+def u32(b):
+    """Bytes in network order, as the BPF programs hold them (loaded
+    natively on this little-endian host)."""
+    return int.from_bytes(b, "little")
+
+
+def _conn_mix(x):
+    m = (1 << 64) - 1
+    x ^= x >> 33
+    x = (x * 0xff51afd7ed558ccd) & m
+    x ^= x >> 33
+    x = (x * 0xc4ceb9fe1a85ec53) & m
+    return x ^ (x >> 33)
+
+
+def conn_hash(peer, pport, local, lport, key):
+    """sg_conn_hash() of include/synguard.h, as (bucket, fingerprint)."""
+    def addr(a):
+        b = ipaddress.ip_address(a).packed
+        return u32(b) if len(b) == 4 else \
+            u32(b[0:4]) ^ u32(b[4:8]) ^ u32(b[8:12]) ^ u32(b[12:16])
+    sp, dp = (u32(p.to_bytes(2, "big")) for p in (pport, lport))
+    h = _conn_mix(((addr(peer) << 32) | addr(local)) ^ key[0])
+    h = _conn_mix(h ^ ((sp << 16) | dp) ^ key[1])
+    return h >> 48, (h & 0xffffffff) | 1

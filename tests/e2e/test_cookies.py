@@ -418,33 +418,6 @@ def wait_live(ns, n):
     assert live_sockets(ns) == n
 
 
-def _u32(b):
-    """Bytes in network order, as the BPF programs hold them (loaded
-    natively on this little-endian host)."""
-    return int.from_bytes(b, "little")
-
-
-def _mix(x):
-    m = (1 << 64) - 1
-    x ^= x >> 33
-    x = (x * 0xff51afd7ed558ccd) & m
-    x ^= x >> 33
-    x = (x * 0xc4ceb9fe1a85ec53) & m
-    return x ^ (x >> 33)
-
-
-def conn_hash(peer, pport, local, lport, key):
-    """sg_conn_hash() of include/synguard.h, as (bucket, fingerprint)."""
-    def addr(a):
-        b = ipaddress.ip_address(a).packed
-        return _u32(b) if len(b) == 4 else \
-            _u32(b[0:4]) ^ _u32(b[4:8]) ^ _u32(b[8:12]) ^ _u32(b[12:16])
-    sp, dp = (_u32(p.to_bytes(2, "big")) for p in (pport, lport))
-    h = _mix(((addr(peer) << 32) | addr(local)) ^ key[0])
-    h = _mix(h ^ ((sp << 16) | dp) ^ key[1])
-    return h >> 48, (h & 0xffffffff) | 1
-
-
 def conn_table(ns):
     """The connection table's entries, as (bucket, fingerprint), and what
     the table of the namespace's established sockets would hold."""
@@ -456,14 +429,14 @@ def conn_table(ns):
                                   os.path.join(pins, "conn_map")]).stdout)
     got = set()
     for e in dump:
-        bucket = _u32(bytes(int(b, 16) for b in e["key"]))
+        bucket = sgtest.u32(bytes(int(b, 16) for b in e["key"]))
         value = bytes(int(b, 16) for b in e["value"])
         got |= {(bucket, fp) for fp in struct.unpack("<4I", value) if fp}
     want = set()
     for line in ns.exec(["ss", "-Htn", "state", "established"]).stdout.splitlines():
         local, peer = line.split()[-2:]
         (la, lp), (pa, pp) = (x.rsplit(":", 1) for x in (local, peer))
-        want.add(conn_hash(pa.strip("[]"), int(pp), la.strip("[]"), int(lp), key))
+        want.add(sgtest.conn_hash(pa.strip("[]"), int(pp), la.strip("[]"), int(lp), key))
     return got, want
 
 
