@@ -21,6 +21,21 @@ static void detach_usage(FILE *f)
 		"When IFACE no longer exists, its leftover pins are removed.\n");
 }
 
+/* Detaches the link pinned as @pin in @dir, if there is one. */
+static void detach_link(const char *dir, const char *pin, const char *what, const char *ifname)
+{
+	char path[PATH_MAX];
+	int link;
+
+	sg_pin_path(path, sizeof(path), dir, pin);
+	link = bpf_obj_get(path);
+	if (link < 0)
+		return;
+	if (bpf_link_detach(link) && errno != ENOLINK)
+		sg_err("warning: cannot detach %s of %s: %s", what, ifname, strerror(errno));
+	close(link);
+}
+
 int cmd_detach(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -28,9 +43,8 @@ int cmd_detach(int argc, char **argv)
 		{}
 	};
 	struct sg_attachment a;
-	char path[PATH_MAX];
 	const char *ifname;
-	int c, err, link;
+	int c, err;
 
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		if (c == 'h') {
@@ -60,24 +74,10 @@ int cmd_detach(int argc, char **argv)
 	if (err)
 		return err;
 
-	/* The TC link first: without XDP's metadata it has nothing to do. */
-	sg_pin_path(path, sizeof(path), a.dir, SG_PIN_TC_LINK);
-	link = bpf_obj_get(path);
-	if (link >= 0) {
-		if (bpf_link_detach(link) && errno != ENOLINK)
-			sg_err("warning: cannot detach the TC link of %s: %s", ifname,
-			       strerror(errno));
-		close(link);
-	}
-	/* The socket counter, attached to a cgroup, outlives the interface. */
-	sg_pin_path(path, sizeof(path), a.dir, SG_PIN_SOCKOPS_LINK);
-	link = bpf_obj_get(path);
-	if (link >= 0) {
-		if (bpf_link_detach(link) && errno != ENOLINK)
-			sg_err("warning: cannot detach the socket counter of %s: %s", ifname,
-			       strerror(errno));
-		close(link);
-	}
+	/* The TC link first: without XDP's metadata it has nothing to do.
+	 * The socket counter, attached to a cgroup, outlives the interface. */
+	detach_link(a.dir, SG_PIN_TC_LINK, "the TC link", ifname);
+	detach_link(a.dir, SG_PIN_SOCKOPS_LINK, "the socket counter", ifname);
 	if (a.live) {
 		err = sg_xdp_detach_id(a.info.ifindex, a.info.xdp_prog_id);
 		if (err && err != -ENOENT) {
