@@ -4,10 +4,12 @@
  * to the root cgroup, counts in peers->live[] the established TCP sockets
  * of the interface's namespace by their peer address's slot, keeps their
  * 4-tuples' fingerprints in conn_map, and takes each back when its socket
- * closes. A socket it counted keeps the slot in its
- * own storage, so only what this attachment added is ever taken back: a
- * socket established before it (marked by the loader instead) or counted
- * by an earlier attachment never unbalances a slot.
+ * closes. A socket it counted keeps its slot in its own storage, so only
+ * what this attachment added is ever taken back: a socket established
+ * before it (marked by the loader instead) or counted by an earlier
+ * attachment never unbalances a slot. A slot counts its socket before the
+ * table holds it and after the table let it go: XDP, which reads the count
+ * first, never finds a table entry without it.
  */
 #ifndef SG_BPF_LIVE_H
 #define SG_BPF_LIVE_H
@@ -37,7 +39,6 @@ struct {
 #define SG_LIVE_IN_TABLE	(1u << 31)
 
 #define SG_AF_INET	2
-#define SG_AF_INET6	10
 
 /* The socket's 4-tuple as its peer's packets carry it: in @c4 for IPv4
  * and IPv4-mapped IPv6 (true), else in @c6. remote_port holds the port in
@@ -177,8 +178,8 @@ static sg_always_inline void sg_live_established(struct bpf_sock_ops *skops, str
 	}
 	if (*s)
 		return;
-	*s = (slot + 1) | (sg_live_table_add(skops) ? SG_LIVE_IN_TABLE : 0);
 	__sync_fetch_and_add(&p->live[slot], 1);
+	*s = (slot + 1) | (sg_live_table_add(skops) ? SG_LIVE_IN_TABLE : 0);
 }
 
 static sg_always_inline void sg_live_closed(struct bpf_sock_ops *skops, struct sg_peers *p)
