@@ -5,6 +5,9 @@
  * reaches the listener must carry a valid synguard cookie, or one the
  * kernel issued itself; a valid synguard cookie is handed to the TC
  * program as XDP metadata, which completes the handshake natively.
+ * The connection table (live.h) lets established flows' ACKs pass before
+ * they get here; one from a source with no socket at all is judged by its
+ * cookie without a socket lookup.
  */
 #ifndef SG_BPF_ACK_H
 #define SG_BPF_ACK_H
