@@ -53,6 +53,9 @@ static void attach_usage(FILE *f)
 		"  -t, --ttl N            TTL / hop limit of SYN-ACKs (default 64)\n"
 		"  -m, --xdp-mode MODE    native (default) or skb (generic XDP)\n"
 		"  -e, --event-rate N     sampled events per second per CPU (default %d, 0 = off)\n"
+		"      --socket-counter on|off  on (default): a sockops program on the root\n"
+		"                         cgroup counts live sockets, so that ACKs from sources\n"
+		"                         without one skip the socket lookup; off: none\n"
 		"  -h, --help             this text\n",
 		SG_DEFAULT_SYN_THRESHOLD, SG_DEFAULT_COOLDOWN_MS / 1000, SG_DEFAULT_EVENT_RATE);
 }
@@ -70,6 +73,7 @@ struct attach_args {
 	__u32 out_of_state;
 	__u32 limits[4];	/* syn limit, burst, handshake limit, burst */
 	const char *config;
+	bool no_counter;	/* --socket-counter off */
 	__u32 given;		/* ATTACH_* of the options on the command line */
 };
 
@@ -141,6 +145,7 @@ static int attach_parse(int argc, char **argv, struct attach_args *a)
 		{ "handshake-limit", required_argument, NULL, 1002 },
 		{ "handshake-burst", required_argument, NULL, 1003 },
 		{ "config", required_argument, NULL, 'f' },
+		{ "socket-counter", required_argument, NULL, 1004 },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
@@ -206,6 +211,13 @@ static int attach_parse(int argc, char **argv, struct attach_args *a)
 			break;
 		case 'f':
 			a->config = optarg;
+			break;
+		case 1004:
+			if (strcmp(optarg, "on") && strcmp(optarg, "off")) {
+				sg_err("bad --socket-counter '%s' (use on or off)", optarg);
+				return -EINVAL;
+			}
+			a->no_counter = !strcmp(optarg, "off");
 			break;
 		case 'h':
 			attach_usage(stdout);
@@ -486,7 +498,7 @@ int cmd_attach(int argc, char **argv)
 	with_tc = cfg.cookie_mode != SG_COOKIES_OFF || (feat.reqsk_kfunc && feat.tcx);
 	bpf_program__set_autoload(skel->progs.synguard_tc, with_tc);
 	/* The socket counter, wherever cookies may check ACKs. */
-	bpf_program__set_autoload(skel->progs.synguard_sockops, with_tc);
+	bpf_program__set_autoload(skel->progs.synguard_sockops, with_tc && !args.no_counter);
 
 	DECLARE_LIBXDP_OPTS(xdp_program_opts, xopts, .obj = skel->obj,
 			    .prog_name = "synguard_xdp");
@@ -524,7 +536,7 @@ int cmd_attach(int argc, char **argv)
 	/* Counting starts before the loader marks the sockets that exist, so
 	 * none falls between; sockops counts only once the configuration
 	 * names the namespace, and the second marking covers that gap. */
-	if (with_tc)	/* a failure is said, and costs lookups only */
+	if (with_tc && !args.no_counter)	/* a failure is said, and costs lookups only */
 		sg_live_attach(skel->progs.synguard_sockops, dir, &live_link);
 	err = sg_netns_cookie(&cfg.netns_cookie);
 	if (!err)

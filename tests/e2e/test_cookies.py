@@ -487,3 +487,27 @@ def test_live_sockets_let_forged_acks_skip_the_lookup(web):
     assert hold.wait(10) == 0
     wait_live(srv, 0)
     assert conn_table(srv) == (set(), set())
+
+
+def test_without_the_socket_counter_acks_are_looked_up(web):
+    """--socket-counter off: nothing is attached to the cgroup, nothing is
+    counted, and every ACK under cookies takes the socket lookup; forged
+    ACKs are dropped all the same and connections work."""
+    srv, cli = web.server, web.client
+    srv.synguard("attach", "sg0", "--ports", "80", "--cookies", "always",
+                 "--socket-counter", "off")
+    assert live_sockets(srv) is None
+    pins = srv.synguard_json("status", "sg0", "--json")["attachments"][0]["pin_dir"]
+    assert not os.path.exists(os.path.join(pins, "sockops_link"))
+    assert sgtest.curl(cli, "http://%s/" % sgtest.SERVER4, count=3) == ["200"] * 3
+    spec = [{"family": 4, "src": "192.0.2.%d" % (100 + i), "dst": sgtest.SERVER4,
+             "dport": 80, "sport": 2000 + i, "flags": "A", "seq": i, "count": 1}
+            for i in range(50)]
+    sgtest.send_packets(cli, "sg1", spec)
+    s = srv.synguard_json("stats", "sg0", "--json", "--interval", "0")
+    assert s["counters"]["ack_no_lookup"]["packets"] == 0
+    assert s["drops"]["cookie_bad"] + s["drops"]["cookie_expired"] == 50
+    bad = srv.synguard("attach", "sg1x", "--ports", "80", "--socket-counter", "maybe",
+                       check=False)
+    assert bad.returncode != 0
+    assert bad.stderr.strip() == "synguard: bad --socket-counter 'maybe' (use on or off)"
