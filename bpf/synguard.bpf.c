@@ -57,10 +57,21 @@ __noinline int sg_cookie_path(struct xdp_md *ctx, const struct sg_pkt_loc *loc)
 	if (!sg_pkt_from_loc((void *)(long)ctx->data, (void *)(long)ctx->data_end, loc, &pkt))
 		return SG_STAT_PASS_TCP;
 	flags = ((__u8 *)pkt.tcp)[13] & (SG_TCP_SYN | SG_TCP_RST | SG_TCP_ACK);
-	if (flags == SG_TCP_SYN)
+	if (flags == SG_TCP_SYN) {
+		__u32 slot = sg_peer_slot(&pkt);	/* sg_synack() clears pkt */
+
 		verdict = sg_syn_answerable(ctx, &pkt) ? sg_synack(ctx, &pkt, cfg) :
-								 SG_STAT_PASS_SYN;
-	else if (flags & SG_TCP_RST)
+							 SG_STAT_PASS_SYN;
+		/* A SYN synguard could not answer goes to the kernel, which may
+		 * make a request socket or a cookie of it: its source is marked,
+		 * as for any SYN the kernel takes, so that its ACK is looked up. */
+		if (verdict == SG_STAT_PASS_SYNACK_FALLBACK) {
+			struct sg_peers *p = sg_peers();
+
+			if (p)
+				sg_peer_mark(p, slot, sg_peer_now());
+		}
+	} else if (flags & SG_TCP_RST)
 		verdict = sg_rst_verdict(ctx, &pkt);
 	else
 		verdict = sg_ack_verdict(ctx, &pkt, cfg, loc->act & SG_ACT_OOS);
