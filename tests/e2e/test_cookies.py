@@ -511,3 +511,32 @@ def test_without_the_socket_counter_acks_are_looked_up(web):
                        check=False)
     assert bad.returncode != 0
     assert bad.stderr.strip() == "synguard: bad --socket-counter 'maybe' (use on or off)"
+
+
+def test_connections_from_before_the_attach_keep_working(web):
+    """Connections established before the attach are not counted (sockops
+    never saw them) but their sources are marked: their ACKs take the
+    socket lookup and pass, and a flood of forged ACKs changes nothing."""
+    srv, cli = web.server, web.client
+    script = os.path.join(web.tmp, "hold.py")
+    with open(script, "w") as f:
+        f.write(HOLD_PY)
+    hold = cli.popen([sgtest.SCAPY_PY, script, sgtest.SERVER4, sgtest.SERVER6],
+                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert hold.stdout.readline().strip() == "ready"
+    srv.synguard("attach", "sg0", "--ports", "80", "--cookies", "always")
+    assert live_sockets(srv) == 0
+    # a listener sighting, from a source of its own
+    sgtest.send_packets(cli, "sg1", [{
+        "family": 4, "src": "192.0.2.77", "dst": sgtest.SERVER4, "dport": 80,
+        "sport": 5555, "flags": "S", "opts": "linux", "seq": 1, "count": 1}])
+    sgtest.send_packets(cli, "sg1", [{
+        "family": 4, "src": "192.0.2.%d" % (100 + i), "dst": sgtest.SERVER4, "dport": 80,
+        "sport": 3000 + i, "flags": "A", "seq": i, "count": 1} for i in range(50)])
+    hold.stdin.write("\n")
+    hold.stdin.flush()
+    assert hold.stdout.readline().split() == ["200"] * 10
+    assert hold.wait(10) == 0
+    s = srv.synguard_json("stats", "sg0", "--json", "--interval", "0")
+    assert s["drops"]["cookie_bad"] + s["drops"]["cookie_expired"] == 50
+    assert s["drops"]["ack_no_socket"] == 0
