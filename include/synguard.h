@@ -250,6 +250,7 @@ struct sg_meta {
  * dearest step of a SYN under a flood of random sources). Slot = hash of
  * the source address; value = when it was last seen with a socket, in
  * units of about a second (2^7 to 2^10 jiffies, by HZ); 0 = never.
+ * Listeners are seen per port and address family.
  * SG_PEER_FOREVER marks a slot the loader filled from the sockets that
  * existed at attach.
  *
@@ -269,7 +270,7 @@ struct sg_meta {
 
 struct sg_peers {
 	__u16 src[1u << SG_PEER_BITS];		/* by source address hash */
-	__u16 listener[1u << 16];		/* by local port */
+	__u16 listener[2u << 16];		/* by local port, + 65536 for IPv6 */
 	__u32 live[1u << SG_PEER_BITS];		/* by source address hash */
 };
 

@@ -53,7 +53,7 @@ static sg_always_inline bool sg_syn_answerable(void *ctx, const struct sg_pkt *p
 {
 	struct sg_peers *peers = sg_peers();
 	__u32 slot = sg_peer_slot(pkt);
-	__u16 port = bpf_ntohs(pkt->tcp->dest);
+	__u32 port = sg_peer_port(pkt);
 	__u16 now = sg_peer_now();
 	struct bpf_sock *sk;
 	bool listener;
@@ -190,7 +190,7 @@ static sg_always_inline __u32 sg_ack_verdict(struct xdp_md *ctx, struct sg_pkt *
 {
 	struct sg_peers *peers = sg_peers();
 	__u32 slot = sg_peer_slot(pkt), verdict, data = 0;
-	__u16 port = bpf_ntohs(pkt->tcp->dest);
+	__u32 port = sg_peer_port(pkt);
 	__u16 now = sg_peer_now();
 	struct tcphdr *tcp;
 	struct bpf_sock *sk;

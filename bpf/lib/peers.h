@@ -56,21 +56,29 @@ static sg_always_inline __u32 sg_peer_slot(const struct sg_pkt *pkt)
 	return 0;
 }
 
+/* The packet's listener index: its destination port (host order), and
+ * 65536 more for IPv6, so that a listener of one family says nothing of
+ * the other. */
+static sg_always_inline __u32 sg_peer_port(const struct sg_pkt *pkt)
+{
+	return bpf_ntohs(pkt->tcp->dest) | (pkt->ip6 ? 1u << 16 : 0);
+}
+
 static sg_always_inline bool sg_peer_recent(__u16 seen, __u16 now, __u16 window)
 {
 	return seen == SG_PEER_FOREVER || (seen && (__u16)(now - seen) < window);
 }
 
 /* True if no socket can own a packet from the source in @slot and a
- * listener was on @port (host order) a moment ago: a SYN may be answered,
- * and with SG_CFG_LIVE an ACK's cookie checked, without a lookup. */
-static sg_always_inline bool sg_peer_unknown(const struct sg_peers *p, __u32 slot, __u16 port,
+ * listener was at @port (sg_peer_port()) a moment ago: a SYN may be
+ * answered, and with SG_CFG_LIVE an ACK's cookie checked, without a lookup. */
+static sg_always_inline bool sg_peer_unknown(const struct sg_peers *p, __u32 slot, __u32 port,
 					     __u16 now)
 {
 	if (sg_peer_recent(p->src[slot & SG_PEER_MASK], now, SG_PEER_WINDOW) ||
 	    p->live[slot & SG_PEER_MASK])
 		return false;
-	return sg_peer_recent(p->listener[port], now, SG_PEER_LISTENER_TTL);
+	return sg_peer_recent(p->listener[port & 0x1ffff], now, SG_PEER_LISTENER_TTL);
 }
 
 static sg_always_inline void sg_peer_mark(struct sg_peers *p, __u32 slot, __u16 now)
@@ -81,9 +89,9 @@ static sg_always_inline void sg_peer_mark(struct sg_peers *p, __u32 slot, __u16 
 		*v = now;
 }
 
-static sg_always_inline void sg_peer_listener(struct sg_peers *p, __u16 port, __u16 now)
+static sg_always_inline void sg_peer_listener(struct sg_peers *p, __u32 port, __u16 now)
 {
-	__u16 *v = &p->listener[port];
+	__u16 *v = &p->listener[port & 0x1ffff];
 
 	if (*v != now)
 		*v = now;

@@ -592,6 +592,39 @@ static void test_peers_skip_lookup(void **state)
 	}
 }
 
+/* A listener seen for one address family says nothing of the other: an
+ * IPv6 SYN to a port where only IPv4 listens is looked up (and left to the
+ * kernel, which resets it), however recently the IPv4 listener was seen. */
+static void test_peers_listener_per_family(void **state)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(8001) };
+	int one = 1, fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct pkt_spec s;
+	struct synack sa;
+	struct pkt p;
+	__u64 n;
+
+	assert_true(fd >= 0);
+	assert_int_equal(setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)), 0);
+	assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	assert_int_equal(listen(fd, 16), 0);
+	cookies_on(false);
+	peers_set(4, 0);
+	syn_spec(&s, 4, 0, &optsets[4]);
+	s.dport = 8001;
+	check_synack(&s, &optsets[4], false, &sa);	/* looked up: the IPv4 listener */
+	n = no_lookups();
+	check_synack(&s, &optsets[4], false, &sa);	/* seen a moment ago */
+	assert_int_equal(no_lookups(), n + 1);
+	syn_spec(&s, 6, 0, &optsets[4]);
+	s.dport = 8001;
+	build(&s, &p);
+	expect(&p, SG_STAT_PASS_SYN);			/* no IPv6 listener there */
+	assert_int_equal(no_lookups(), n + 1);
+	close(fd);
+	peers_set(4, 0);
+}
+
 /* The default test source's slot in peers_map: its mark and live count
  * set, the rest (the listener sightings) kept. */
 static void peers_slot_set(int family, uint16_t mark, uint32_t live)
@@ -815,6 +848,7 @@ int run_cookie_tests(void)
 		cmocka_unit_test(test_cookies_off_passes_syn),
 		cmocka_unit_test(test_key_rotation_event),
 		cmocka_unit_test(test_peers_skip_lookup),
+		cmocka_unit_test(test_peers_listener_per_family),
 		cmocka_unit_test(test_live_ack_skip_lookup),
 		cmocka_unit_test(test_live_conn_table),
 		cmocka_unit_test(test_list_precedence),
