@@ -406,6 +406,26 @@ print(" ".join(codes), flush=True)
 """
 
 
+def hold_connections(topo):
+    """Five connections to each server address, opened from the client and
+    held idle until release_connections()."""
+    script = os.path.join(topo.tmp, "hold.py")
+    with open(script, "w") as f:
+        f.write(HOLD_PY)
+    hold = topo.client.popen([sgtest.SCAPY_PY, script, sgtest.SERVER4, sgtest.SERVER6],
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert hold.stdout.readline().strip() == "ready"
+    return hold
+
+
+def release_connections(hold):
+    """Each held connection serves one request, then closes."""
+    hold.stdin.write("\n")
+    hold.stdin.flush()
+    assert hold.stdout.readline().split() == ["200"] * 10
+    assert hold.wait(10) == 0
+
+
 def live_sockets(ns):
     return ns.synguard_json("status", "sg0", "--json")["attachments"][0]["live_sockets"]
 
@@ -449,12 +469,7 @@ def test_live_sockets_let_forged_acks_skip_the_lookup(web):
     srv, cli = web.server, web.client
     srv.synguard("attach", "sg0", "--ports", "80", "--cookies", "always")
     assert live_sockets(srv) == 0
-    script = os.path.join(web.tmp, "hold.py")
-    with open(script, "w") as f:
-        f.write(HOLD_PY)
-    hold = cli.popen([sgtest.SCAPY_PY, script, sgtest.SERVER4, sgtest.SERVER6],
-                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    assert hold.stdout.readline().strip() == "ready"
+    hold = hold_connections(web)
     wait_live(srv, 10)       # the client's ends are in another namespace
     # their 4-tuples' fingerprints, as the client's packets carry them:
     # established flows' ACKs pass on one hash and one read
@@ -481,10 +496,7 @@ def test_live_sockets_let_forged_acks_skip_the_lookup(web):
     assert dropped == 300, delta
     assert skipped >= 0.9 * 300, delta
 
-    hold.stdin.write("\n")
-    hold.stdin.flush()
-    assert hold.stdout.readline().split() == ["200"] * 10
-    assert hold.wait(10) == 0
+    release_connections(hold)
     wait_live(srv, 0)
     assert conn_table(srv) == (set(), set())
 
@@ -518,12 +530,7 @@ def test_connections_from_before_the_attach_keep_working(web):
     never saw them) but their sources are marked: their ACKs take the
     socket lookup and pass, and a flood of forged ACKs changes nothing."""
     srv, cli = web.server, web.client
-    script = os.path.join(web.tmp, "hold.py")
-    with open(script, "w") as f:
-        f.write(HOLD_PY)
-    hold = cli.popen([sgtest.SCAPY_PY, script, sgtest.SERVER4, sgtest.SERVER6],
-                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    assert hold.stdout.readline().strip() == "ready"
+    hold = hold_connections(web)
     srv.synguard("attach", "sg0", "--ports", "80", "--cookies", "always")
     assert live_sockets(srv) == 0
     # a listener sighting, from a source of its own
@@ -533,10 +540,7 @@ def test_connections_from_before_the_attach_keep_working(web):
     sgtest.send_packets(cli, "sg1", [{
         "family": 4, "src": "192.0.2.%d" % (100 + i), "dst": sgtest.SERVER4, "dport": 80,
         "sport": 3000 + i, "flags": "A", "seq": i, "count": 1} for i in range(50)])
-    hold.stdin.write("\n")
-    hold.stdin.flush()
-    assert hold.stdout.readline().split() == ["200"] * 10
-    assert hold.wait(10) == 0
+    release_connections(hold)
     s = srv.synguard_json("stats", "sg0", "--json", "--interval", "0")
     assert s["drops"]["cookie_bad"] + s["drops"]["cookie_expired"] == 50
     assert s["drops"]["ack_no_socket"] == 0
