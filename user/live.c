@@ -110,9 +110,12 @@ int sg_live_attach(struct bpf_program *prog, const char *dir, int *link_fd)
 
 int sg_live_conn_key(__u64 key[2])
 {
+	int err;
+
 	if (getrandom(key, 2 * sizeof(*key), 0) != 2 * sizeof(*key)) {
-		sg_err("getrandom() failed: %s", strerror(errno));
-		return -errno;
+		err = errno ? -errno : -EIO;
+		sg_err("getrandom() failed: %s", strerror(-err));
+		return err;
 	}
 	return 0;
 }

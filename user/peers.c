@@ -7,6 +7,7 @@
  * Sockets born later are marked and counted by the BPF programs. Marked
  * slots never expire: a stale one only costs a socket lookup.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -38,7 +39,11 @@ static void mark_file(struct sg_peers *p, const char *path, bool v6, unsigned in
 			got = sscanf(line, " %*d: %*8[0-9A-Fa-f]:%x %8x:%*x %x", &lport, &a[0], &st);
 		if (got != (v6 ? 6 : 3) || st == TCP_LISTEN_STATE || lport > 65535)
 			continue;
-		p->src[v6 ? sg_peer_slot6(a) : sg_peer_slot4(a[0])] = SG_PEER_FOREVER;
+		/* an IPv4 peer of a dual-stack socket sends IPv4 packets */
+		if (v6 && !a[0] && !a[1] && a[2] == htonl(0xffff))
+			p->src[sg_peer_slot4(a[3])] = SG_PEER_FOREVER;
+		else
+			p->src[v6 ? sg_peer_slot6(a) : sg_peer_slot4(a[0])] = SG_PEER_FOREVER;
 		(*n)++;
 	}
 	fclose(f);

@@ -544,3 +544,64 @@ def test_connections_from_before_the_attach_keep_working(web):
     s = srv.synguard_json("stats", "sg0", "--json", "--interval", "0")
     assert s["drops"]["cookie_bad"] + s["drops"]["cookie_expired"] == 50
     assert s["drops"]["ack_no_socket"] == 0
+
+
+DUAL_ECHO_PY = r"""
+import socket, sys, threading
+s = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("::", int(sys.argv[1])))
+s.listen(16)
+print("ready", flush=True)
+def echo(c):
+    while True:
+        d = c.recv(65536)
+        if not d:
+            break
+        c.sendall(d)
+    c.close()
+while True:
+    c, _ = s.accept()
+    threading.Thread(target=echo, args=(c,), daemon=True).start()
+"""
+
+HOLD_ECHO_PY = r"""
+import socket, sys
+c = socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=5)
+print("ready", flush=True)
+sys.stdin.readline()
+c.sendall(b"x" * 3000)
+got = b""
+while len(got) < 3000:
+    got += c.recv(65536)
+print(len(got), flush=True)
+"""
+
+
+def test_ipv4_connection_to_a_dual_stack_listener_from_before_the_attach(topo):
+    """An IPv4 client of a dual-stack (IPv6) listener, connected before the
+    attach: /proc/net/tcp6 shows its address IPv4-mapped, and the loader
+    must mark it as the IPv4 source its packets carry, or its ACKs would be
+    judged by a cookie it never had."""
+    srv, cli = topo.server, topo.client
+    for name, text in (("dual.py", DUAL_ECHO_PY), ("holdecho.py", HOLD_ECHO_PY)):
+        with open(os.path.join(topo.tmp, name), "w") as f:
+            f.write(text)
+    server = srv.popen([sgtest.SCAPY_PY, os.path.join(topo.tmp, "dual.py"), "8081"],
+                       stdout=subprocess.PIPE, text=True)
+    assert server.stdout.readline().strip() == "ready"
+    hold = cli.popen([sgtest.SCAPY_PY, os.path.join(topo.tmp, "holdecho.py"),
+                      sgtest.SERVER4, "8081"],
+                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert hold.stdout.readline().strip() == "ready"
+    srv.synguard("attach", "sg0", "--ports", "8081", "--cookies", "always")
+    sgtest.send_packets(cli, "sg1", [{      # a listener sighting, now
+        "family": 4, "src": "192.0.2.77", "dst": sgtest.SERVER4, "dport": 8081,
+        "sport": 5555, "flags": "S", "opts": "linux", "seq": 1, "count": 1}])
+    hold.stdin.write("\n")
+    hold.stdin.flush()
+    assert hold.stdout.readline().strip() == "3000"
+    assert hold.wait(10) == 0
+    s = srv.synguard_json("stats", "sg0", "--json", "--interval", "0")
+    assert s["drops"]["cookie_bad"] + s["drops"]["cookie_expired"] == 0
