@@ -17,6 +17,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "attachment.h"
 #include "common.h"
 #include "live.h"
 #include "pins.h"
@@ -160,5 +161,26 @@ __u64 sg_live_count(const struct sg_peers *p)
 
 	for (size_t i = 0; i < ARRAY_SIZE(p->live); i++)
 		n += p->live[i];
+	return n;
+}
+
+long long sg_live_sockets(const struct sg_attachment *a)
+{
+	struct sg_config cfg = {};
+	struct sg_peers *p;
+	long long n = -1;
+	__u32 zero = 0;
+	int fd;
+
+	if (a->foreign_layout || a->config_fd < 0 ||
+	    bpf_map_lookup_elem(a->config_fd, &zero, &cfg) || !(cfg.flags & SG_CFG_LIVE))
+		return -1;
+	fd = sg_pin_get(a->dir, "peers_map");
+	p = malloc(sizeof(*p));
+	if (fd >= 0 && p && !bpf_map_lookup_elem(fd, &zero, p))
+		n = sg_live_count(p);
+	free(p);
+	if (fd >= 0)
+		close(fd);
 	return n;
 }

@@ -17,7 +17,11 @@ int sg_live_attach(struct bpf_program *prog, const char *dir, int *link_fd);
 int sg_live_conn_key(__u64 key[2]);
 /* cfg->kcookie_until for an attach now: 0 unless the kernel sent cookies. */
 __u64 sg_live_kcookie_until(void);
+struct sg_attachment;
+
 /* The sockets counted in @p. */
 __u64 sg_live_count(const struct sg_peers *p);
+/* The sockets @a's socket counter counts now, or -1 where none counts. */
+long long sg_live_sockets(const struct sg_attachment *a);
 
 #endif /* SG_USER_LIVE_H */

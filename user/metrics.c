@@ -19,6 +19,7 @@
 
 #include "attachment.h"
 #include "cookies.h"
+#include "live.h"
 #include "metrics.h"
 #include "stats_read.h"
 
@@ -87,6 +88,7 @@ char *sg_metrics_render(const struct sg_attachment *a, size_t *len)
 	struct timespec mono;
 	const char *ifn = a->ifname;
 	__u32 zero = 0;
+	long long live;
 	__u64 epoch;
 	double age;
 
@@ -135,6 +137,12 @@ char *sg_metrics_render(const struct sg_attachment *a, size_t *len)
 	help(&b, "synguard_attack_peak_syn_rate", "gauge",
 	     "Busiest CPU's SYNs per second in the current or last attack.");
 	put(&b, "synguard_attack_peak_syn_rate{interface=\"%s\"} %u\n", ifn, att.peak_rate);
+	live = sg_live_sockets(a);
+	if (live >= 0) {
+		help(&b, "synguard_live_sockets", "gauge",
+		     "Established TCP sockets the socket counter counts in the namespace.");
+		put(&b, "synguard_live_sockets{interface=\"%s\"} %lld\n", ifn, live);
+	}
 	help(&b, "synguard_syn_threshold", "gauge", "SYNs per second that engage cookies (auto).");
 	put(&b, "synguard_syn_threshold{interface=\"%s\"} %u\n", ifn, cfg.syn_threshold);
 

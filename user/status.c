@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 #include <bpf/bpf.h>
 #include <jansson.h>
 
@@ -63,28 +62,6 @@ static __u32 status_cookie_mode(const struct sg_attachment *a)
 	return cfg.cookie_mode;
 }
 
-/* Sockets synguard_sockops counts now, or -1 where it does not count. */
-static long long status_live(const struct sg_attachment *a)
-{
-	struct sg_config cfg = {};
-	struct sg_peers *p;
-	long long n = -1;
-	__u32 zero = 0;
-	int fd;
-
-	if (a->foreign_layout || a->config_fd < 0 ||
-	    bpf_map_lookup_elem(a->config_fd, &zero, &cfg) || !(cfg.flags & SG_CFG_LIVE))
-		return -1;
-	fd = sg_pin_get(a->dir, "peers_map");
-	p = malloc(sizeof(*p));
-	if (fd >= 0 && p && !bpf_map_lookup_elem(fd, &zero, p))
-		n = sg_live_count(p);
-	free(p);
-	if (fd >= 0)
-		close(fd);
-	return n;
-}
-
 static const char *status_state(const struct sg_attachment *a)
 {
 	if (a->prog_fd < 0)
@@ -109,7 +86,7 @@ static json_t *status_attachment_json(const struct sg_attachment *a)
 	json_object_set_new(o, "ports", json_string(ports));
 	json_object_set_new(o, "cookies", json_string(sg_cookie_mode_name(status_cookie_mode(a))));
 	json_object_set_new(o, "tc_link_id", json_integer(a->info.tc_link_id));
-	live = status_live(a);
+	live = sg_live_sockets(a);
 	json_object_set_new(o, "live_sockets", live >= 0 ? json_integer(live) : json_null());
 	json_object_set_new(o, "attached_at", json_string(when));
 	json_object_set_new(o, "pin_dir", json_string(a->dir));
@@ -159,7 +136,7 @@ static void status_human(const struct sg_features *f, const char *ns_dir,
 		       *ports ? ports : "-", sg_cookie_mode_name(status_cookie_mode(a)));
 		if (a->info.tc_link_id)
 			printf(" (tc link %u)", a->info.tc_link_id);
-		live = status_live(a);
+		live = sg_live_sockets(a);
 		if (live >= 0)
 			printf(", %lld live sockets counted", live);
 		else

@@ -81,6 +81,9 @@ def test_run_serves_metrics_streams_events_and_detaches(web, tmp_path):
     assert m['synguard_cookies_engaged{interface="sg0",mode="auto"}'] == 1
     assert m['synguard_attacks_total{interface="sg0"}'] == 1
     assert m['synguard_syn_threshold{interface="sg0"}'] == 2000
+    # the socket counter's count: the scrape's own connection, both of its
+    # ends in this namespace, and nothing else is established here
+    assert m['synguard_live_sockets{interface="sg0"}'] == 2
     assert any(k.startswith("synguard_build_info{") for k in m)
     assert any(k.startswith('synguard_program_info{interface="sg0"') for k in m)
     assert any(k.startswith('synguard_map_info{interface="sg0",map="limits_map"') and
