@@ -271,6 +271,8 @@ struct sg_meta {
 struct sg_peers {
 	__u16 src[1u << SG_PEER_BITS];		/* by source address hash */
 	__u16 listener[2u << 16];		/* by local port, + 65536 for IPv6 */
+	__u32 listener_addr[2u << 16];		/* its bound address (IPv6 folded
+						 * by XOR), 0: any */
 	__u32 live[1u << SG_PEER_BITS];		/* by source address hash */
 };
 

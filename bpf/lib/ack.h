@@ -41,6 +41,16 @@ static sg_always_inline struct bpf_sock *sg_lookup(void *ctx, const struct sg_pk
 	return bpf_skc_lookup_tcp(ctx, &t, sizeof(t.ipv6), BPF_F_CURRENT_NETNS, 0);
 }
 
+/* The address the listener @sk is bound to, folded as sg_peer_daddr()
+ * folds a packet's (0: any address). */
+static sg_always_inline __u32 sg_listener_bound(const struct bpf_sock *sk,
+						const struct sg_pkt *pkt)
+{
+	if (pkt->ip4)
+		return sk->src_ip4;
+	return sk->src_ip6[0] ^ sk->src_ip6[1] ^ sk->src_ip6[2] ^ sk->src_ip6[3];
+}
+
 /*
  * Should synguard answer this SYN? Only if it reaches the listener. When a
  * socket already owns the 4-tuple (a TIME-WAIT the client is reusing, a
@@ -53,12 +63,12 @@ static sg_always_inline bool sg_syn_answerable(void *ctx, const struct sg_pkt *p
 {
 	struct sg_peers *peers = sg_peers();
 	__u32 slot = sg_peer_slot(pkt);
-	__u32 port = sg_peer_port(pkt);
+	__u32 port = sg_peer_port(pkt), bound = 0;
 	__u16 now = sg_peer_now();
 	struct bpf_sock *sk;
 	bool listener;
 
-	if (peers && sg_peer_unknown(peers, slot, port, now)) {
+	if (peers && sg_peer_unknown(peers, pkt, slot, port, now)) {
 		sg_count(SG_STAT_INFO_SYN_NO_LOOKUP, 0);
 		return true;
 	}
@@ -67,11 +77,13 @@ static sg_always_inline bool sg_syn_answerable(void *ctx, const struct sg_pkt *p
 		listener = false;
 	} else {
 		listener = sk->state == BPF_TCP_LISTEN;
+		if (listener)
+			bound = sg_listener_bound(sk, pkt);
 		bpf_sk_release(sk);
 	}
 	if (peers) {
 		if (listener)
-			sg_peer_listener(peers, port, now);
+			sg_peer_listener(peers, port, bound, now);
 		else
 			sg_peer_mark(peers, slot, now);	/* the kernel takes this SYN */
 	}
@@ -196,7 +208,8 @@ static sg_always_inline __u32 sg_ack_verdict(struct xdp_md *ctx, struct sg_pkt *
 	struct bpf_sock *sk;
 	struct sg_flow f;
 
-	if ((cfg->flags & SG_CFG_LIVE) && peers && sg_peer_unknown(peers, slot, port, now)) {
+	if ((cfg->flags & SG_CFG_LIVE) && peers &&
+	    sg_peer_unknown(peers, pkt, slot, port, now)) {
 		sg_count(SG_STAT_INFO_ACK_NO_LOOKUP, 0);
 		tcp = pkt->tcp;
 		sg_flow_from_pkt(pkt, &f);
@@ -219,7 +232,7 @@ static sg_always_inline __u32 sg_ack_verdict(struct xdp_md *ctx, struct sg_pkt *
 		return SG_STAT_PASS_TCP;
 	}
 	if (peers)
-		sg_peer_listener(peers, port, now);
+		sg_peer_listener(peers, port, sg_listener_bound(sk, pkt), now);
 
 	tcp = pkt->tcp;
 	sg_flow_from_pkt(pkt, &f);

@@ -64,21 +64,39 @@ static sg_always_inline __u32 sg_peer_port(const struct sg_pkt *pkt)
 	return bpf_ntohs(pkt->tcp->dest) | (pkt->ip6 ? 1u << 16 : 0);
 }
 
+/* The packet's destination address, folded to 32 bits as a listener's
+ * bound address is (IPv6 by XOR). */
+static sg_always_inline __u32 sg_peer_daddr(const struct sg_pkt *pkt)
+{
+	const __u32 *a;
+
+	if (pkt->ip4)
+		return pkt->ip4->daddr;
+	if (!pkt->ip6)
+		return 0;
+	a = pkt->ip6->daddr.in6_u.u6_addr32;
+	return a[0] ^ a[1] ^ a[2] ^ a[3];
+}
+
 static sg_always_inline bool sg_peer_recent(__u16 seen, __u16 now, __u16 window)
 {
 	return seen == SG_PEER_FOREVER || (seen && (__u16)(now - seen) < window);
 }
 
-/* True if no socket can own a packet from the source in @slot and a
- * listener was at @port (sg_peer_port()) a moment ago: a SYN may be
- * answered, and with SG_CFG_LIVE an ACK's cookie checked, without a lookup. */
-static sg_always_inline bool sg_peer_unknown(const struct sg_peers *p, __u32 slot, __u32 port,
-					     __u16 now)
+/* True if no socket can own @pkt, from the source in @slot, and a
+ * listener for its destination was at @port (sg_peer_port()) a moment ago:
+ * a SYN may be answered, and with SG_CFG_LIVE an ACK's cookie checked,
+ * without a lookup. */
+static sg_always_inline bool sg_peer_unknown(const struct sg_peers *p, const struct sg_pkt *pkt,
+					     __u32 slot, __u32 port, __u16 now)
 {
+	__u32 bound = p->listener_addr[port & 0x1ffff];
+
 	if (sg_peer_recent(p->src[slot & SG_PEER_MASK], now, SG_PEER_WINDOW) ||
 	    p->live[slot & SG_PEER_MASK])
 		return false;
-	return sg_peer_recent(p->listener[port & 0x1ffff], now, SG_PEER_LISTENER_TTL);
+	return sg_peer_recent(p->listener[port & 0x1ffff], now, SG_PEER_LISTENER_TTL) &&
+	       (!bound || bound == sg_peer_daddr(pkt));
 }
 
 static sg_always_inline void sg_peer_mark(struct sg_peers *p, __u32 slot, __u16 now)
@@ -89,10 +107,15 @@ static sg_always_inline void sg_peer_mark(struct sg_peers *p, __u32 slot, __u16 
 		*v = now;
 }
 
-static sg_always_inline void sg_peer_listener(struct sg_peers *p, __u32 port, __u16 now)
+/* A listener bound to @bound (0: any address) was found at @port. */
+static sg_always_inline void sg_peer_listener(struct sg_peers *p, __u32 port, __u32 bound,
+					      __u16 now)
 {
 	__u16 *v = &p->listener[port & 0x1ffff];
+	__u32 *a = &p->listener_addr[port & 0x1ffff];
 
+	if (*a != bound)
+		*a = bound;
 	if (*v != now)
 		*v = now;
 }

@@ -625,6 +625,53 @@ static void test_peers_listener_per_family(void **state)
 	peers_set(4, 0);
 }
 
+/* A listener of 8001 seen a moment ago, bound to @bound (the LPORT
+ * listener's sighting, copied). */
+static void sight_8001(struct sg_peers *p, const char *bound)
+{
+	int fd = bpf_map__fd(skel->maps.peers_map);
+	struct pkt_spec s;
+	struct synack sa;
+	__u32 zero = 0;
+
+	peers_set(4, 0);
+	syn_spec(&s, 4, 0, &optsets[4]);
+	check_synack(&s, &optsets[4], false, &sa);	/* the wildcard listener, seen */
+	assert_int_equal(bpf_map_lookup_elem(fd, &zero, p), 0);
+	assert_int_not_equal(p->listener[LPORT], 0);
+	p->listener[8001] = p->listener[LPORT];
+	assert_int_equal(inet_pton(AF_INET, bound, &p->listener_addr[8001]), 1);
+	assert_int_equal(bpf_map_update_elem(fd, &zero, p, 0), 0);
+}
+
+/* A listener sighting holds for the address the listener is bound to: a
+ * SYN to another address of the host is looked up (no listener there: the
+ * kernel resets it), one to that address is answered without a lookup. */
+static void test_peers_listener_address(void **state)
+{
+	struct sg_peers *p = calloc(1, sizeof(*p));
+	struct pkt_spec s;
+	struct synack sa;
+	struct pkt pk;
+	__u64 n;
+
+	assert_non_null(p);
+	cookies_on(false);
+	syn_spec(&s, 4, 0, &optsets[4]);
+	s.dport = 8001;
+	build(&s, &pk);
+	sight_8001(p, "192.0.2.9");
+	n = no_lookups();
+	expect(&pk, SG_STAT_PASS_SYN);			/* to 192.0.2.1: looked up */
+	assert_int_equal(no_lookups(), n);
+	sight_8001(p, "192.0.2.1");
+	n = no_lookups();
+	check_synack(&s, &optsets[4], false, &sa);	/* its own address */
+	assert_int_equal(no_lookups(), n + 1);
+	peers_set(4, 0);
+	free(p);
+}
+
 /* The default test source's slot in peers_map: its mark and live count
  * set, the rest (the listener sightings) kept. */
 static void peers_slot_set(int family, uint16_t mark, uint32_t live)
@@ -849,6 +896,7 @@ int run_cookie_tests(void)
 		cmocka_unit_test(test_key_rotation_event),
 		cmocka_unit_test(test_peers_skip_lookup),
 		cmocka_unit_test(test_peers_listener_per_family),
+		cmocka_unit_test(test_peers_listener_address),
 		cmocka_unit_test(test_live_ack_skip_lookup),
 		cmocka_unit_test(test_live_conn_table),
 		cmocka_unit_test(test_list_precedence),
