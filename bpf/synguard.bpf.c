@@ -65,12 +65,8 @@ __noinline int sg_cookie_path(struct xdp_md *ctx, const struct sg_pkt_loc *loc)
 		/* A SYN synguard could not answer goes to the kernel, which may
 		 * make a request socket or a cookie of it: its source is marked,
 		 * as for any SYN the kernel takes, so that its ACK is looked up. */
-		if (verdict == SG_STAT_PASS_SYNACK_FALLBACK) {
-			struct sg_peers *p = sg_peers();
-
-			if (p)
-				sg_peer_mark(p, slot, sg_peer_now());
-		}
+		if (verdict == SG_STAT_PASS_SYNACK_FALLBACK)
+			sg_peer_mark_slot(slot);
 	} else if (flags & SG_TCP_RST)
 		verdict = sg_rst_verdict(ctx, &pkt);
 	else
@@ -202,7 +198,7 @@ static sg_always_inline __u32 sg_tcp_verdict(struct sg_pkt *pkt)
 			return SG_STAT_PASS_TCP;
 		/* The kernel may make a socket, or a cookie, of it: should
 		 * cookies be turned on, its ACK must not skip the lookup. */
-		sg_peer_mark_pkt(pkt);
+		sg_peer_mark_slot(sg_peer_slot(pkt));
 		return SG_STAT_PASS_SYN;
 	}
 	/* What is left: a SYN, a RST (with or without ACK), or SYN+ACK. */

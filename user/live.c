@@ -155,7 +155,8 @@ __u64 sg_live_kcookie_until(void)
 	return (__u64)ts.tv_sec * 1000000000ull + ts.tv_nsec + SG_KCOOKIE_GRACE_NS;
 }
 
-__u64 sg_live_count(const struct sg_peers *p)
+/* The sockets counted in @p. */
+static __u64 live_count(const struct sg_peers *p)
 {
 	__u64 n = 0;
 
@@ -178,7 +179,7 @@ long long sg_live_sockets(const struct sg_attachment *a)
 	fd = sg_pin_get(a->dir, "peers_map");
 	p = malloc(sizeof(*p));
 	if (fd >= 0 && p && !bpf_map_lookup_elem(fd, &zero, p))
-		n = sg_live_count(p);
+		n = live_count(p);
 	free(p);
 	if (fd >= 0)
 		close(fd);

@@ -19,8 +19,6 @@ int sg_live_conn_key(__u64 key[2]);
 __u64 sg_live_kcookie_until(void);
 struct sg_attachment;
 
-/* The sockets counted in @p. */
-__u64 sg_live_count(const struct sg_peers *p);
 /* The sockets @a's socket counter counts now, or -1 where none counts. */
 long long sg_live_sockets(const struct sg_attachment *a);
 

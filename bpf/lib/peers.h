@@ -120,13 +120,13 @@ static sg_always_inline void sg_peer_listener(struct sg_peers *p, __u32 port, __
 		*v = now;
 }
 
-/* Marks the packet's source: the kernel takes this SYN. */
-static sg_always_inline void sg_peer_mark_pkt(const struct sg_pkt *pkt)
+/* Marks the source in @slot: the kernel takes its SYN. */
+static sg_always_inline void sg_peer_mark_slot(__u32 slot)
 {
 	struct sg_peers *p = sg_peers();
 
 	if (p)
-		sg_peer_mark(p, sg_peer_slot(pkt), sg_peer_now());
+		sg_peer_mark(p, slot, sg_peer_now());
 }
 
 #endif /* SG_BPF_PEERS_H */
