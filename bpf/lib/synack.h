@@ -25,50 +25,47 @@
 #define SG_TCP_CWR	0x80
 #define SG_SYNACK_TCP_MAX	40
 
-/* Writes the SYN-ACK's options at @o; returns their length (4-20). */
-static sg_always_inline __u32 sg_synack_opts(__u8 *o, __u16 mss, const struct sg_tcp_opts *c,
+/* Four header bytes as one 32-bit word, in the order memory holds them. */
+#define SG_WORD(b0, b1, b2, b3) \
+	bpf_htonl((__u32)(b0) << 24 | (__u32)(b1) << 16 | (__u32)(b2) << 8 | (__u32)(b3))
+
+/*
+ * Writes the SYN-ACK's options as whole words at @w (w[0..4], zero past
+ * the end); returns their length (4-20). Whole-word stores only: a word
+ * read back for the checksum after byte stores into it would stall.
+ */
+static sg_always_inline __u32 sg_synack_opts(__u32 *w, __u16 mss, const struct sg_tcp_opts *c,
 					     __u32 tsval, __u8 rcv_wscale)
 {
-	__u32 n = 4;
+	__u32 ws = SG_WORD(SG_TCPOPT_NOP, SG_TCPOPT_WSCALE, 3, rcv_wscale);
+	bool has_ws = c->wscale != SG_COOKIE_WSCALE_NONE;
 
-	o[0] = SG_TCPOPT_MSS;
-	o[1] = 4;
-	o[2] = mss >> 8;
-	o[3] = mss;
+	w[0] = SG_WORD(SG_TCPOPT_MSS, 4, mss >> 8, mss & 0xff);
+	w[1] = 0;
+	w[2] = 0;
+	w[3] = 0;
+	w[4] = 0;
 	if (c->ts_ok) {
-		if (c->sack_ok) {
-			o[4] = SG_TCPOPT_SACK_PERM;
-			o[5] = 2;
-		} else {
-			o[4] = SG_TCPOPT_NOP;
-			o[5] = SG_TCPOPT_NOP;
-		}
-		o[6] = SG_TCPOPT_TIMESTAMP;
-		o[7] = 10;
-		o[8] = tsval >> 24;
-		o[9] = tsval >> 16;
-		o[10] = tsval >> 8;
-		o[11] = tsval;
-		o[12] = c->tsval >> 24;
-		o[13] = c->tsval >> 16;
-		o[14] = c->tsval >> 8;
-		o[15] = c->tsval;
-		n = 16;
-	} else if (c->sack_ok) {
-		o[4] = SG_TCPOPT_NOP;
-		o[5] = SG_TCPOPT_NOP;
-		o[6] = SG_TCPOPT_SACK_PERM;
-		o[7] = 2;
-		n = 8;
+		w[1] = c->sack_ok ? SG_WORD(SG_TCPOPT_SACK_PERM, 2, SG_TCPOPT_TIMESTAMP, 10) :
+				    SG_WORD(SG_TCPOPT_NOP, SG_TCPOPT_NOP, SG_TCPOPT_TIMESTAMP, 10);
+		w[2] = bpf_htonl(tsval);
+		w[3] = bpf_htonl(c->tsval);
+		if (!has_ws)
+			return 16;
+		w[4] = ws;
+		return 20;
 	}
-	if (c->wscale != SG_COOKIE_WSCALE_NONE) {
-		o[n & 31] = SG_TCPOPT_NOP;
-		o[(n + 1) & 31] = SG_TCPOPT_WSCALE;
-		o[(n + 2) & 31] = 3;
-		o[(n + 3) & 31] = rcv_wscale;
-		n += 4;
+	if (c->sack_ok) {
+		w[1] = SG_WORD(SG_TCPOPT_NOP, SG_TCPOPT_NOP, SG_TCPOPT_SACK_PERM, 2);
+		if (!has_ws)
+			return 8;
+		w[2] = ws;
+		return 12;
 	}
-	return n;
+	if (!has_ws)
+		return 4;
+	w[1] = ws;
+	return 8;
 }
 
 /*
@@ -82,9 +79,9 @@ static sg_always_inline __u32 sg_synack(struct xdp_md *ctx, struct sg_pkt *pkt,
 	struct tcphdr *tcp = pkt->tcp;
 	struct sg_tcp_opts c;
 	struct sg_flow f;
-	__u32 th32[SG_SYNACK_TCP_MAX / 4] = {};
-	__u8 mac[12], *th = (__u8 *)th32, tcp_flags;
-	struct iphdr iph;
+	__u32 th[SG_SYNACK_TCP_MAX / 4];
+	__u8 mac[12], tcp_flags;
+	__u32 iw[5];
 	__u32 client_isn, data, cookie, l3_off, ip_len, tcp_len, tsval;
 	__u64 sum;
 	__u16 mss, csum;
@@ -108,24 +105,29 @@ static sg_always_inline __u32 sg_synack(struct xdp_md *ctx, struct sg_pkt *pkt,
 	mss = f.family == 4 ? cfg->mss4 : cfg->mss6;
 	tsval = sg_now_ms();
 
-	/* The TCP header, built and checksummed on the stack. */
-	*(__be16 *)&th[0] = f.dport;
-	*(__be16 *)&th[2] = f.sport;
-	*(__be32 *)&th[4] = bpf_htonl(cookie);
-	*(__be32 *)&th[8] = bpf_htonl(client_isn + 1);
-	tcp_len = 20 + sg_synack_opts(&th[20], mss, &c, tsval, cfg->rcv_wscale);
+	/* The TCP header, built and checksummed word by word on the stack. */
+	th[0] = SG_WORD(bpf_ntohs(f.dport) >> 8, bpf_ntohs(f.dport) & 0xff,
+			bpf_ntohs(f.sport) >> 8, bpf_ntohs(f.sport) & 0xff);
+	th[1] = bpf_htonl(cookie);
+	th[2] = bpf_htonl(client_isn + 1);
+	tcp_len = 20 + sg_synack_opts(&th[5], mss, &c, tsval, cfg->rcv_wscale);
 	if (tcp_len > SG_SYNACK_TCP_MAX)
 		return SG_STAT_PASS_SYNACK_FALLBACK;
-	th[12] = (tcp_len / 4) << 4;
-	th[13] = SG_TCP_SYN | SG_TCP_ACK | (ecn ? SG_TCP_ECE : 0);
-	*(__be16 *)&th[14] = bpf_htons(cfg->window);
+	th[3] = SG_WORD((tcp_len / 4) << 4, SG_TCP_SYN | SG_TCP_ACK | (ecn ? SG_TCP_ECE : 0),
+			cfg->window >> 8, cfg->window & 0xff);
+	th[4] = 0;
 	if (f.family == 4)
 		sum = sg_pseudo4(f.daddr[0], f.saddr[0], tcp_len);
 	else
 		sum = sg_pseudo6(f.daddr, f.saddr, tcp_len);
 	/* the words past tcp_len are zero and add nothing */
-	csum = sg_csum_fold(sum + sg_csum_words(th32, SG_SYNACK_TCP_MAX / 4));
-	*(__u16 *)&th[16] = csum;
+	csum = sg_csum_fold(sum + sg_csum_words(th, SG_SYNACK_TCP_MAX / 4));
+	/* checksum, then urgent pointer 0, in memory order */
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	th[4] = csum;
+#else
+	th[4] = (__u32)csum << 16;
+#endif
 
 	if (pkt->data + 12 > pkt->data_end)
 		return SG_STAT_PASS_SYNACK_FALLBACK;
@@ -154,17 +156,15 @@ static sg_always_inline __u32 sg_synack(struct xdp_md *ctx, struct sg_pkt *pkt,
 
 		if ((void *)(ip + 1) > end)
 			return SG_STAT_PASS_SYNACK_FALLBACK;
-		__builtin_memset(&iph, 0, sizeof(iph));
-		iph.version = 4;
-		iph.ihl = 5;
-		iph.tot_len = bpf_htons(20 + tcp_len);
-		iph.frag_off = bpf_htons(0x4000);	/* DF */
-		iph.ttl = cfg->ttl;
-		iph.protocol = SG_IPPROTO_TCP;
-		iph.saddr = f.daddr[0];
-		iph.daddr = f.saddr[0];
-		iph.check = sg_csum_fold(sg_csum_words((__u32 *)&iph, 5));
-		*ip = iph;
+		/* version 4, IHL 5, TOS 0; ID 0, DF; TTL, TCP, checksum 0 */
+		iw[0] = SG_WORD(0x45, 0, (20 + tcp_len) >> 8, (20 + tcp_len) & 0xff);
+		iw[1] = SG_WORD(0, 0, 0x40, 0);
+		iw[2] = SG_WORD(cfg->ttl, SG_IPPROTO_TCP, 0, 0);
+		iw[3] = f.daddr[0];
+		iw[4] = f.saddr[0];
+		for (int i = 0; i < 5; i++)
+			((__u32 *)ip)[i] = iw[i];
+		ip->check = sg_csum_fold(sg_csum_words(iw, 5));
 	} else {
 		struct ipv6hdr *ip6 = data_ptr + l3_off;
 
@@ -185,7 +185,7 @@ static sg_always_inline __u32 sg_synack(struct xdp_md *ctx, struct sg_pkt *pkt,
 		if ((void *)(dst + SG_SYNACK_TCP_MAX / 4) > end)
 			return SG_STAT_PASS_SYNACK_FALLBACK;	/* cannot happen: sized above */
 		for (int i = 0; i < SG_SYNACK_TCP_MAX / 4; i++)
-			dst[i] = th32[i];
+			dst[i] = th[i];
 		return SG_STAT_TX_SYNACK;
 	}
 	for (int i = 0; i < SG_SYNACK_TCP_MAX / 4; i++) {
@@ -193,7 +193,7 @@ static sg_always_inline __u32 sg_synack(struct xdp_md *ctx, struct sg_pkt *pkt,
 			break;
 		if ((void *)(dst + i + 1) > end)
 			return SG_STAT_PASS_SYNACK_FALLBACK;	/* cannot happen: sized above */
-		dst[i] = th32[i];
+		dst[i] = th[i];
 	}
 	return SG_STAT_TX_SYNACK;
 }
