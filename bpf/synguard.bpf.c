@@ -56,6 +56,10 @@ __noinline int sg_cookie_path(struct xdp_md *ctx, const struct sg_pkt_loc *loc)
 		return SG_STAT_PASS_TCP;
 	if (!sg_pkt_from_loc((void *)(long)ctx->data, (void *)(long)ctx->data_end, loc, &pkt))
 		return SG_STAT_PASS_TCP;
+	/* Forget how the pointers were derived: the compiler would otherwise
+	 * test one (ip4) where the code reads another (ip6), which the
+	 * verifier cannot follow. */
+	asm volatile("" : "+m"(pkt.ip4), "+m"(pkt.ip6));
 	flags = ((__u8 *)pkt.tcp)[13] & (SG_TCP_SYN | SG_TCP_RST | SG_TCP_ACK);
 	if (flags == SG_TCP_SYN) {
 		__u32 slot = sg_peer_slot(&pkt);	/* sg_synack() clears pkt */

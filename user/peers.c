@@ -21,6 +21,7 @@
 static void mark_file(struct sg_peers *p, const char *path, bool v6, unsigned int *n)
 {
 	unsigned int lport, st, a[4];
+	__u32 slot;
 	char line[512];
 	FILE *f = fopen(path, "r");
 	int got;
@@ -41,9 +42,11 @@ static void mark_file(struct sg_peers *p, const char *path, bool v6, unsigned in
 			continue;
 		/* an IPv4 peer of a dual-stack socket sends IPv4 packets */
 		if (v6 && !a[0] && !a[1] && a[2] == htonl(0xffff))
-			p->src[sg_peer_slot4(a[3])] = SG_PEER_FOREVER;
+			slot = sg_peer_slot4(a[3]);
 		else
-			p->src[v6 ? sg_peer_slot6(a) : sg_peer_slot4(a[0])] = SG_PEER_FOREVER;
+			slot = v6 ? sg_peer_slot6(a) : sg_peer_slot4(a[0]);
+		p->src[slot] = SG_PEER_FOREVER;
+		sg_peer_busy(p, slot);
 		(*n)++;
 	}
 	fclose(f);

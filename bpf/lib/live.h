@@ -174,11 +174,13 @@ static sg_always_inline void sg_live_established(struct bpf_sock_ops *skops, str
 						    BPF_SOCK_OPS_STATE_CB_FLAG)) {
 		/* Cannot follow it to its close: its slot never forgets it. */
 		p->src[slot] = SG_PEER_FOREVER;
+		sg_peer_busy(p, slot);
 		return;
 	}
 	if (*s)
 		return;
 	__sync_fetch_and_add(&p->live[slot], 1);
+	sg_peer_busy(p, slot);
 	*s = (slot + 1) | (sg_live_table_add(skops) ? SG_LIVE_IN_TABLE : 0);
 }
 

@@ -83,28 +83,79 @@ static sg_always_inline bool sg_peer_recent(__u16 seen, __u16 now, __u16 window)
 	return seen == SG_PEER_FOREVER || (seen && (__u16)(now - seen) < window);
 }
 
+static sg_always_inline bool sg_peer_stale(const struct sg_peers *p, __u32 slot, __u16 now)
+{
+	return !sg_peer_recent(p->src[slot & SG_PEER_MASK], now, SG_PEER_WINDOW) &&
+	       !p->live[slot & SG_PEER_MASK];
+}
+
+/*
+ * A slot found stale with its busy bit set: clears the bit by a locked AND
+ * and reads the slot again; true if it is still stale. A mark or a socket
+ * written meanwhile either came before that AND, and the second read sees
+ * it (its writer's OR came after its write), or its OR comes after the AND
+ * and sets the bit again. A global BPF function: the path is rare.
+ */
+__noinline int sg_peer_settle(__u32 slot, __u16 now)
+{
+	struct sg_peers *p = sg_peers();
+	__u64 *w, bit = 1ULL << (slot % 64);
+
+	if (!p)
+		return false;
+	w = &p->busy[(slot & SG_PEER_MASK) / 64];
+	__sync_fetch_and_and(w, ~bit);
+	if (sg_peer_stale(p, slot, now))
+		return true;
+	__sync_fetch_and_or(w, bit);
+	return false;
+}
+
+/* True if the slot has no recent mark and no live socket. Most flood
+ * sources' bits are clear, and then only the bit is read. */
+static sg_always_inline bool sg_peer_quiet(struct sg_peers *p, __u32 slot, __u16 now)
+{
+	if (!(p->busy[(slot & SG_PEER_MASK) / 64] & (1ULL << (slot % 64))))
+		return true;
+	return sg_peer_stale(p, slot, now) && sg_peer_settle(slot, now);
+}
+
 /* True if no socket can own @pkt, from the source in @slot, and a
  * listener for its destination was at @port (sg_peer_port()) a moment ago:
  * a SYN may be answered, and with SG_CFG_LIVE an ACK's cookie checked,
  * without a lookup. */
-static sg_always_inline bool sg_peer_unknown(const struct sg_peers *p, const struct sg_pkt *pkt,
+static sg_always_inline bool sg_peer_unknown(struct sg_peers *p, const struct sg_pkt *pkt,
 					     __u32 slot, __u32 port, __u16 now)
 {
 	__u32 bound = p->listener_addr[port & 0x1ffff];
 
-	if (sg_peer_recent(p->src[slot & SG_PEER_MASK], now, SG_PEER_WINDOW) ||
-	    p->live[slot & SG_PEER_MASK])
+	if (!sg_peer_quiet(p, slot, now))
 		return false;
 	return sg_peer_recent(p->listener[port & 0x1ffff], now, SG_PEER_LISTENER_TTL) &&
 	       (!bound || bound == sg_peer_daddr(pkt));
+}
+
+/* Sets @slot's busy bit after its mark was written: a global BPF function,
+ * since the locked OR inlined at each mark deepened the cookie path's
+ * stack past the verifier's limit; marks change about once a second per
+ * source at most. */
+__noinline int sg_peer_busy_slot(__u32 slot)
+{
+	struct sg_peers *p = sg_peers();
+
+	if (p)
+		sg_peer_busy(p, slot);
+	return 0;
 }
 
 static sg_always_inline void sg_peer_mark(struct sg_peers *p, __u32 slot, __u16 now)
 {
 	__u16 *v = &p->src[slot & SG_PEER_MASK];
 
-	if (*v != now && *v != SG_PEER_FOREVER)
+	if (*v != now && *v != SG_PEER_FOREVER) {
 		*v = now;
+		sg_peer_busy_slot(slot);
+	}
 }
 
 /* A listener bound to @bound (0: any address) was found at @port. */

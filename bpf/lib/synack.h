@@ -80,8 +80,8 @@ static sg_always_inline __u32 sg_synack(struct xdp_md *ctx, struct sg_pkt *pkt,
 	struct sg_tcp_opts c;
 	struct sg_flow f;
 	__u32 th[SG_SYNACK_TCP_MAX / 4];
-	__u8 mac[12], tcp_flags;
-	__u32 iw[5];
+	__u32 mac_w[3];
+	__u8 tcp_flags;
 	__u32 client_isn, data, cookie, l3_off, ip_len, tcp_len, tsval;
 	__u64 sum;
 	__u16 mss, csum;
@@ -131,7 +131,10 @@ static sg_always_inline __u32 sg_synack(struct xdp_md *ctx, struct sg_pkt *pkt,
 
 	if (pkt->data + 12 > pkt->data_end)
 		return SG_STAT_PASS_SYNACK_FALLBACK;
-	__builtin_memcpy(mac, pkt->data, 12);
+	/* the MACs as three words (registers, not stack) */
+	mac_w[0] = ((__u32 *)pkt->data)[0];
+	mac_w[1] = ((__u32 *)pkt->data)[1];
+	mac_w[2] = ((__u32 *)pkt->data)[2];
 	l3_off = pkt->l3_off;		/* as the parser found it */
 	if (l3_off > 14 + 4 * SG_MAX_VLAN_DEPTH)
 		return SG_STAT_PASS_SYNACK_FALLBACK;
@@ -148,23 +151,35 @@ static sg_always_inline __u32 sg_synack(struct xdp_md *ctx, struct sg_pkt *pkt,
 	end = (void *)(long)ctx->data_end;
 	if (data_ptr + 12 > end)
 		return SG_STAT_PASS_SYNACK_FALLBACK;
-	__builtin_memcpy(data_ptr, mac + 6, 6);	/* to the client's MAC */
-	__builtin_memcpy(data_ptr + 6, mac, 6);
+	/* destination := source (bytes 6-11), source := destination (0-5) */
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	((__u32 *)data_ptr)[0] = mac_w[1] >> 16 | mac_w[2] << 16;
+	((__u32 *)data_ptr)[1] = mac_w[2] >> 16 | mac_w[0] << 16;
+	((__u32 *)data_ptr)[2] = mac_w[0] >> 16 | mac_w[1] << 16;
+#else
+	((__u32 *)data_ptr)[0] = mac_w[1] << 16 | mac_w[2] >> 16;
+	((__u32 *)data_ptr)[1] = mac_w[2] << 16 | mac_w[0] >> 16;
+	((__u32 *)data_ptr)[2] = mac_w[0] << 16 | mac_w[1] >> 16;
+#endif
 
 	if (f.family == 4) {
 		struct iphdr *ip = data_ptr + l3_off;
 
 		if ((void *)(ip + 1) > end)
 			return SG_STAT_PASS_SYNACK_FALLBACK;
+		__u32 *w = (__u32 *)ip;
+
 		/* version 4, IHL 5, TOS 0; ID 0, DF; TTL, TCP, checksum 0 */
-		iw[0] = SG_WORD(0x45, 0, (20 + tcp_len) >> 8, (20 + tcp_len) & 0xff);
-		iw[1] = SG_WORD(0, 0, 0x40, 0);
-		iw[2] = SG_WORD(cfg->ttl, SG_IPPROTO_TCP, 0, 0);
-		iw[3] = f.daddr[0];
-		iw[4] = f.saddr[0];
-		for (int i = 0; i < 5; i++)
-			((__u32 *)ip)[i] = iw[i];
-		ip->check = sg_csum_fold(sg_csum_words(iw, 5));
+		w[0] = SG_WORD(0x45, 0, (20 + tcp_len) >> 8, (20 + tcp_len) & 0xff);
+		w[1] = SG_WORD(0, 0, 0x40, 0);
+		w[2] = SG_WORD(cfg->ttl, SG_IPPROTO_TCP, 0, 0);
+		w[3] = f.daddr[0];
+		w[4] = f.saddr[0];
+		ip->check = sg_csum_fold((__u64)SG_WORD(0x45, 0, (20 + tcp_len) >> 8,
+							(20 + tcp_len) & 0xff) +
+					 SG_WORD(0, 0, 0x40, 0) +
+					 SG_WORD(cfg->ttl, SG_IPPROTO_TCP, 0, 0) +
+					 f.daddr[0] + f.saddr[0]);
 	} else {
 		struct ipv6hdr *ip6 = data_ptr + l3_off;
 
