@@ -122,15 +122,16 @@ static sg_always_inline void sg_live_table_del(const struct bpf_sock_ops *skops)
 }
 
 /* Does the packet belong to a connection in the table? Asked only when
- * its source's slot counts a live socket. */
+ * its source's slot counts a live socket (busy bit first: a flood's
+ * sources have it clear, and their live[] lines are never read). */
 static sg_always_inline bool sg_live_known(const struct sg_pkt *pkt)
 {
 	struct sg_peers *p = sg_peers();
+	__u32 sa, da, bucket, fp, slot = sg_peer_slot(pkt);
 	struct sg_conn_bucket *b;
-	__u32 sa, da, bucket, fp;
 	__u64 h;
 
-	if (!p || !p->live[sg_peer_slot(pkt)])
+	if (!p || !(p->busy[slot / 64] & (1ULL << (slot % 64))) || !p->live[slot])
 		return false;
 	if (pkt->ip4) {
 		sa = pkt->ip4->saddr;
