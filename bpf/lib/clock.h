@@ -5,30 +5,29 @@
  * which the verifier inlines into one load:
  *  - sg_now_ms(): the SYN-ACK's timestamp value, in milliseconds.
  *  - sg_cookie_period(): the TAI cookie period, read from the clock at most
- *    once a second per CPU and whenever a period boundary is near; between
- *    reads, jiffies tell whether the cached period still holds.
+ *    once a second and whenever a period boundary is near; between reads,
+ *    jiffies tell whether the cached period still holds.
  */
 #ifndef SG_BPF_CLOCK_H
 #define SG_BPF_CLOCK_H
 
 #include "common.h"
+#include "maps.h"
 
 extern unsigned int CONFIG_HZ __kconfig __weak;
 
 /* bpf_helper_defs.h of libbpf 1.1 predates this helper (Linux 6.1). */
 static __u64 (* const sg_ktime_get_tai_ns)(void) = (void *)BPF_FUNC_ktime_get_tai_ns;
 
-struct sg_clock_cache {
-	__u64 period;
-	__u64 valid_until;	/* jiffies; 0: empty */
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct sg_clock_cache);
-} clock_cache_map SEC(".maps");
+/*
+ * The cookie period as of the last clock read, and until when (jiffies)
+ * it holds, packed in one word: period << 32 | (__u32)jiffies. Shared by
+ * every CPU and reached by address (no lookup): each packet reads it with
+ * one load, so the pair is never torn, and it is written about once a
+ * second, by whichever CPU finds it expired. Empty while the period is 0.
+ * Pinned as clock_map.
+ */
+__u64 sg_clock SG_GLOBAL(clock) = 0;
 
 static sg_always_inline __u64 sg_hz(void)
 {
@@ -40,27 +39,22 @@ static sg_always_inline __u32 sg_now_ms(void)
 	return bpf_jiffies64() * (1000 / sg_hz());
 }
 
-/* The TAI period as of the last clock read; exact, since the cache expires
- * two jiffies before the next boundary and at most a second after the read
- * (so a stepped clock is seen within a second). */
+/* The TAI period as of the last clock read; exact, since the cached word
+ * expires two jiffies before the next boundary and at most a second after
+ * the read (so a stepped clock is seen within a second). */
 static sg_always_inline __u64 sg_cookie_period(void)
 {
-	__u64 now = bpf_jiffies64(), tai, left_ns, left;
-	struct sg_clock_cache *c;
-	__u32 zero = 0;
+	__u64 now = bpf_jiffies64(), word = *(volatile __u64 *)&sg_clock, tai, period, left;
 
-	c = bpf_map_lookup_elem(&clock_cache_map, &zero);
-	if (c && now < c->valid_until)
-		return c->period;
+	if ((word >> 32) && (__s32)((__u32)now - (__u32)word) < 0)
+		return word >> 32;
 	tai = sg_ktime_get_tai_ns();
-	if (!c)
-		return tai >> SG_COOKIE_PERIOD_SHIFT;
-	c->period = tai >> SG_COOKIE_PERIOD_SHIFT;
-	left_ns = ((c->period + 1) << SG_COOKIE_PERIOD_SHIFT) - tai;
-	left = left_ns / (1000000000 / sg_hz());
+	period = tai >> SG_COOKIE_PERIOD_SHIFT;
+	left = (((period + 1) << SG_COOKIE_PERIOD_SHIFT) - tai) / (1000000000 / sg_hz());
 	left = left > sg_hz() ? sg_hz() : left;
-	c->valid_until = left > 2 ? now + left - 2 : 0;
-	return c->period;
+	if (left > 2)
+		*(volatile __u64 *)&sg_clock = period << 32 | (__u32)(now + left - 2);
+	return period;
 }
 
 #endif /* SG_BPF_CLOCK_H */
