@@ -18,17 +18,18 @@ def syn_table(med):
     refl, kern = med["reflector"], med["kernel"]
     lines = ["| contender | sent/s | taken in/s | SYN-ACKs back/s | x reflector | x kernel "
              "| server CPU ms per 1M SYNs | SYNs per CPU-s | x reflector | x kernel "
-             "| legit ok | legit p50/p99 ms |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "| with clients: SYN-ACKs back/s | legit ok | legit p50/p99 ms |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for n, m in med.items():
         if "synack_pps" not in m:       # faces no SYN flood
             continue
         ns = m["server_ns_per_pkt"]      # ns per SYN = ms per million SYNs
-        lines.append("| %s | %.0f | %.0f | %.0f | %s | %s | %.0f | %s | %s | %s | %s | %s |" % (
+        lines.append("| %s | %.0f | %.0f | %.0f | %s | %s | %.0f | %s | %s | %s | %s | %s | %s |" % (
             n, m["sent_pps"], m["received_pps"], m["synack_pps"],
             _ratio(m["synack_pps"], refl["synack_pps"]),
             _ratio(m["synack_pps"], kern["synack_pps"]), ns, _f(1e9 / ns if ns else None),
             _ratio(refl["server_ns_per_pkt"], ns), _ratio(kern["server_ns_per_pkt"], ns),
+            _f(m.get("legit_synack_pps")),
             "%.2f%%" % m["legit_ok_pct"] if "legit_ok_pct" in m else "-",
             "%.2f / %.2f" % (m["legit_p50_ms"], m["legit_p99_ms"])
             if "legit_p50_ms" in m else "-"))
@@ -202,7 +203,9 @@ def report(out_dir, rounds, secs, results, med, costs, floors, sweeps, elapsed):
                   rounds, secs, uname.sysname, uname.release, os.cpu_count(),
                   os.cpu_count() - 1, elapsed))
     parts = [header, "",
-             "SYN flood at the generator's maximum", "", *syn_table(med), "",
+             "SYN flood at the generator's maximum (nothing else on the server; for "
+             "contenders that serve, the last three columns come from a second such flood "
+             "with legitimate clients connecting meanwhile)", "", *syn_table(med), "",
              "ACK flood (invalid cookies) at the generator's maximum", "", *ack_table(med), "",
              "Per-packet cost (BPF_PROG_TEST_RUN behind a restoring wrapper, synguard and "
              "the trivial program with the same verdict run in alternating pairs; extra is "
