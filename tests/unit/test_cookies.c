@@ -512,38 +512,55 @@ static void test_key_rotation_event(void **state)
 	free(empty);
 }
 
-/* peers_map: cleared, or with the default test source's slot set to @v. */
-static void peers_set(int family, uint16_t v)
+/* The peers slot of the default test source (192.0.2.2, 2001:db8::2). */
+static __u32 test_slot(int family)
 {
 	static const uint8_t src4[4] = { 192, 0, 2, 2 };
 	static const uint8_t src6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 2 };
-	struct sg_peers *p = calloc(1, sizeof(*p));
-	__u32 zero = 0, a4, a6[4];
+	__u32 a4, a6[4];
 
-	assert_non_null(p);
 	memcpy(&a4, src4, 4);
 	memcpy(a6, src6, 16);
-	if (v) {
-		p->src[family == 4 ? sg_peer_slot4(a4) : sg_peer_slot6(a6)] = v;
-		sg_peer_busy(p, family == 4 ? sg_peer_slot4(a4) : sg_peer_slot6(a6));
-	}
+	return family == 4 ? sg_peer_slot4(a4) : sg_peer_slot6(a6);
+}
+
+/* peers_map into a new buffer (free it). */
+static struct sg_peers *peers_read(void)
+{
+	struct sg_peers *p = calloc(1, sizeof(*p));
+	__u32 zero = 0;
+
+	assert_non_null(p);
+	assert_int_equal(bpf_map_lookup_elem(bpf_map__fd(skel->maps.peers_map), &zero, p), 0);
+	return p;
+}
+
+static void peers_write(struct sg_peers *p)
+{
+	__u32 zero = 0;
+
 	assert_int_equal(bpf_map_update_elem(bpf_map__fd(skel->maps.peers_map), &zero, p, 0), 0);
 	free(p);
 }
 
-static uint16_t peers_get(int family)
+/* peers_map: cleared, or with the default test source's slot set to @v. */
+static void peers_set(int family, uint16_t v)
 {
-	static const uint8_t src4[4] = { 192, 0, 2, 2 };
-	static const uint8_t src6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 2 };
 	struct sg_peers *p = calloc(1, sizeof(*p));
-	__u32 zero = 0, a4, a6[4];
-	uint16_t v;
 
 	assert_non_null(p);
-	memcpy(&a4, src4, 4);
-	memcpy(a6, src6, 16);
-	assert_int_equal(bpf_map_lookup_elem(bpf_map__fd(skel->maps.peers_map), &zero, p), 0);
-	v = p->src[family == 4 ? sg_peer_slot4(a4) : sg_peer_slot6(a6)];
+	if (v) {
+		p->src[test_slot(family)] = v;
+		sg_peer_busy(p, test_slot(family));
+	}
+	peers_write(p);
+}
+
+static uint16_t peers_get(int family)
+{
+	struct sg_peers *p = peers_read();
+	uint16_t v = p->src[test_slot(family)];
+
 	free(p);
 	return v;
 }
@@ -680,39 +697,23 @@ static void test_peers_listener_address(void **state)
  * set, the rest (the listener sightings) kept. */
 static void peers_slot_set(int family, uint16_t mark, uint32_t live)
 {
-	static const uint8_t src4[4] = { 192, 0, 2, 2 };
-	static const uint8_t src6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 2 };
-	struct sg_peers *p = calloc(1, sizeof(*p));
-	__u32 zero = 0, a4, a6[4], slot;
+	struct sg_peers *p = peers_read();
+	__u32 slot = test_slot(family);
 
-	assert_non_null(p);
-	memcpy(&a4, src4, 4);
-	memcpy(a6, src6, 16);
-	slot = family == 4 ? sg_peer_slot4(a4) : sg_peer_slot6(a6);
-	assert_int_equal(bpf_map_lookup_elem(bpf_map__fd(skel->maps.peers_map), &zero, p), 0);
 	p->src[slot] = mark;
 	p->live[slot] = live;
 	if (mark || live)
 		sg_peer_busy(p, slot);
-	assert_int_equal(bpf_map_update_elem(bpf_map__fd(skel->maps.peers_map), &zero, p, 0), 0);
-	free(p);
+	peers_write(p);
 }
 
 /* The default test source's busy bit. */
 static bool peers_busy_get(int family)
 {
-	static const uint8_t src4[4] = { 192, 0, 2, 2 };
-	static const uint8_t src6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 2 };
-	struct sg_peers *p = calloc(1, sizeof(*p));
-	__u32 zero = 0, a4, a6[4], slot;
-	bool busy;
+	struct sg_peers *p = peers_read();
+	__u32 slot = test_slot(family);
+	bool busy = p->busy[slot / 64] >> (slot % 64) & 1;
 
-	assert_non_null(p);
-	memcpy(&a4, src4, 4);
-	memcpy(a6, src6, 16);
-	slot = family == 4 ? sg_peer_slot4(a4) : sg_peer_slot6(a6);
-	assert_int_equal(bpf_map_lookup_elem(bpf_map__fd(skel->maps.peers_map), &zero, p), 0);
-	busy = p->busy[slot / 64] >> (slot % 64) & 1;
 	free(p);
 	return busy;
 }
