@@ -213,4 +213,56 @@ static sg_always_inline __u32 sg_synack(struct xdp_md *ctx, struct sg_pkt *pkt,
 	return SG_STAT_TX_SYNACK;
 }
 
+/*
+ * The common frame's SYN answered in place: an untagged IPv4 frame of 74
+ * bytes (20-byte IP header, 40-byte TCP header, no payload) whose options
+ * Linux laid out (@c). The SYN-ACK keeps the frame's size and layout, so
+ * every word is written where it is, and is byte for byte what
+ * sg_synack() makes of the same SYN. @data/@end: the frame, 74 bytes
+ * readable.
+ */
+static sg_always_inline void sg_synack4_in_place(void *data, const struct sg_tcp_opts *c,
+						 __u32 cookie, const struct sg_config *cfg)
+{
+	struct iphdr *ip = data + sizeof(struct ethhdr);
+	__u32 *d = data, *iw = (__u32 *)ip, *tw = (__u32 *)(ip + 1);
+	struct tcphdr *tcp = (void *)(ip + 1);
+	__u32 saddr = ip->saddr, daddr = ip->daddr, isn = bpf_ntohl(tcp->seq);
+	__u32 m0 = d[0], m1 = d[1], m2 = d[2], t[10];
+	__u16 sport = bpf_ntohs(tcp->source), dport = bpf_ntohs(tcp->dest);
+	__u64 sum;
+	__u16 csum;
+
+	t[0] = SG_WORD(dport >> 8, dport & 0xff, sport >> 8, sport & 0xff);
+	t[1] = bpf_htonl(cookie);
+	t[2] = bpf_htonl(isn + 1);
+	t[3] = SG_WORD(40 / 4 << 4, SG_TCP_SYN | SG_TCP_ACK, cfg->window >> 8, cfg->window & 0xff);
+	t[4] = 0;
+	sg_synack_opts(&t[5], cfg->mss4, c, sg_now_ms(), cfg->rcv_wscale);
+	sum = sg_pseudo4(daddr, saddr, 40);
+	for (int i = 0; i < 10; i++)
+		sum += t[i];
+	csum = sg_csum_fold(sum);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	t[4] = csum;
+	d[0] = m1 >> 16 | m2 << 16;	/* to the client's MAC, from ours */
+	d[1] = m2 >> 16 | m0 << 16;
+	d[2] = m0 >> 16 | m1 << 16;
+#else
+	t[4] = (__u32)csum << 16;
+	d[0] = m1 << 16 | m2 >> 16;
+	d[1] = m2 << 16 | m0 >> 16;
+	d[2] = m0 << 16 | m1 >> 16;
+#endif
+	iw[0] = SG_WORD(0x45, 0, 0, 60);
+	iw[1] = SG_WORD(0, 0, 0x40, 0);
+	iw[2] = SG_WORD(cfg->ttl, SG_IPPROTO_TCP, 0, 0);
+	iw[3] = daddr;
+	iw[4] = saddr;
+	ip->check = sg_csum_fold((__u64)SG_WORD(0x45, 0, 0, 60) + SG_WORD(0, 0, 0x40, 0) +
+				 SG_WORD(cfg->ttl, SG_IPPROTO_TCP, 0, 0) + daddr + saddr);
+	for (int i = 0; i < 10; i++)
+		tw[i] = t[i];
+}
+
 #endif /* SG_BPF_SYNACK_H */
