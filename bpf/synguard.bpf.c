@@ -8,6 +8,10 @@
  * protected ports are answered in place with a SYN-ACK carrying
  * synguard's cookie (XDP_TX), and ACKs reaching a listener must carry a
  * valid cookie. Each packet is accounted to exactly one per-CPU counter.
+ * The SYNs a flood is made of (untagged IPv4, Linux's options, from sources
+ * with nothing here) take a path of their own, sg_syn_fast(), answered in
+ * place; every other packet to a protected port takes sg_tcp_verdict() and,
+ * where cookies apply, sg_cookie_path().
  *
  * synguard_tc (TC ingress) completes the handshakes XDP validated.
  *
