@@ -8,7 +8,9 @@ everything, so they cannot), and the floods it faces.
 Two of them are floors rather than contenders: the least work any SYN-cookie
 responder must do per SYN (floor_synack) and per forged ACK (floor_ack), run
 live on the same path, so that each target can be set against the best a
-correct program could do here (tests/bpf/xdp_bench.bpf.c).
+correct program could do here (tests/bpf/xdp_bench.bpf.c). Three more are
+the reflector after 1, 2 and 4 SipHash MACs of busy work: how the SYN-ACK
+rate of this path follows the work done per SYN, whoever does it.
 """
 from collections import namedtuple
 
@@ -79,5 +81,9 @@ def all_contenders(b):
         Contender("synguard", *sg("always"), True),
         Contender("synguard_off", *sg("off"), True),
         Contender("floor_synack", *trivial("floor_synack"), False, ("syn",)),
+        # the reflector made dearer by known amounts of work per SYN
+        Contender("reflect_mac1", *trivial("reflect_mac1"), False, ("syn",)),
+        Contender("reflect_mac2", *trivial("reflect_mac2"), False, ("syn",)),
+        Contender("reflect_mac4", *trivial("reflect_mac4"), False, ("syn",)),
         Contender("floor_ack", *trivial("floor_ack"), False, ("ack",)),
     ]

@@ -205,7 +205,8 @@ def report(out_dir, rounds, secs, results, med, costs, floors, sweeps, elapsed):
     parts = [header, "",
              "SYN flood at the generator's maximum (nothing else on the server; for "
              "contenders that serve, the last three columns come from a second such flood "
-             "with legitimate clients connecting meanwhile)", "", *syn_table(med), "",
+             "with legitimate clients connecting meanwhile; reflect_macN is the reflector "
+             "after N SipHash MACs of busy work)", "", *syn_table(med), "",
              "ACK flood (invalid cookies) at the generator's maximum", "", *ack_table(med), "",
              "Per-packet cost (BPF_PROG_TEST_RUN behind a restoring wrapper, synguard and "
              "the trivial program with the same verdict run in alternating pairs; extra is "

@@ -28,6 +28,10 @@
  *                  established flow's packet: its 4-tuple hashed and its
  *                  fingerprint found in a bucket of a connection table
  *                  (synguard's own layout, include/synguard.h)
+ *   reflect_macN   bench_reflect after N SipHash-2-4 MACs (N = 1, 2, 4) of
+ *                  busy work: the reflector made dearer per packet by known
+ *                  amounts, to show how the SYN-ACK rate on this path
+ *                  follows the work per SYN
  *   floor_synack   the least SYN-cookie responder: the SYN (untagged IPv4,
  *                  Linux's option layout, nothing checked) turned into its
  *                  SYN-ACK in place, with one MAC as ISN, the options'
@@ -114,6 +118,46 @@ static __always_inline __u64 floor_cookie(struct iphdr *ip, struct tcphdr *tcp, 
 	sg_sip_word(&s, (__u64)bpf_ntohl(tcp->seq) << 32 | (__u32)tcp->source << 16 | tcp->dest);
 	sg_sip_word(&s, last);
 	return sg_sip_final(&s);
+}
+
+/* bench_reflect after @n MACs over the frame's flow, chained so that none
+ * can be skipped. */
+static __always_inline int reflect_macs(struct xdp_md *ctx, int n)
+{
+	void *data = (void *)(long)ctx->data, *end = (void *)(long)ctx->data_end;
+	struct tcphdr *tcp;
+	struct iphdr *ip = ipv4_tcp(ctx, &tcp);
+	__u64 acc = 0;
+	__u8 mac[6];
+
+	if (!ip || data + 12 > end)
+		return XDP_DROP;
+	count(0);
+	for (int i = 0; i < n; i++)
+		acc += floor_cookie(ip, tcp, acc);
+	floor_sink = acc;
+	__builtin_memcpy(mac, data, 6);
+	__builtin_memcpy(data, data + 6, 6);
+	__builtin_memcpy(data + 6, mac, 6);
+	return XDP_TX;
+}
+
+SEC("xdp")
+int reflect_mac1(struct xdp_md *ctx)
+{
+	return reflect_macs(ctx, 1);
+}
+
+SEC("xdp")
+int reflect_mac2(struct xdp_md *ctx)
+{
+	return reflect_macs(ctx, 2);
+}
+
+SEC("xdp")
+int reflect_mac4(struct xdp_md *ctx)
+{
+	return reflect_macs(ctx, 4);
 }
 
 /* One bpf_skc_lookup_tcp of the packet's 4-tuple: did it find a listener? */
