@@ -69,18 +69,25 @@ int bench_drop(struct xdp_md *ctx)
 	return XDP_DROP;
 }
 
+/* The frame's two MAC addresses swapped; 12 bytes at @data readable. */
+static __always_inline void swap_macs(void *data)
+{
+	__u8 mac[6];
+
+	__builtin_memcpy(mac, data, 6);
+	__builtin_memcpy(data, data + 6, 6);
+	__builtin_memcpy(data + 6, mac, 6);
+}
+
 SEC("xdp")
 int bench_reflect(struct xdp_md *ctx)
 {
 	void *data = (void *)(long)ctx->data, *end = (void *)(long)ctx->data_end;
-	__u8 mac[6];
 
 	if (data + 12 > end)
 		return XDP_DROP;
 	count(0);
-	__builtin_memcpy(mac, data, 6);
-	__builtin_memcpy(data, data + 6, 6);
-	__builtin_memcpy(data + 6, mac, 6);
+	swap_macs(data);
 	return XDP_TX;
 }
 
@@ -128,7 +135,6 @@ static __always_inline int reflect_macs(struct xdp_md *ctx, int n)
 	struct tcphdr *tcp;
 	struct iphdr *ip = ipv4_tcp(ctx, &tcp);
 	__u64 acc = 0;
-	__u8 mac[6];
 
 	if (!ip || data + 12 > end)
 		return XDP_DROP;
@@ -136,9 +142,7 @@ static __always_inline int reflect_macs(struct xdp_md *ctx, int n)
 	for (int i = 0; i < n; i++)
 		acc += floor_cookie(ip, tcp, acc);
 	floor_sink = acc;
-	__builtin_memcpy(mac, data, 6);
-	__builtin_memcpy(data, data + 6, 6);
-	__builtin_memcpy(data + 6, mac, 6);
+	swap_macs(data);
 	return XDP_TX;
 }
 
