@@ -29,6 +29,48 @@
 #define SG_WORD(b0, b1, b2, b3) \
 	bpf_htonl((__u32)(b0) << 24 | (__u32)(b1) << 16 | (__u32)(b2) << 8 | (__u32)(b3))
 
+/* TCP header word 4: the checksum @csum, then urgent pointer 0. */
+static sg_always_inline __u32 sg_csum_word(__u16 csum)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	return csum;
+#else
+	return (__u32)csum << 16;
+#endif
+}
+
+/* The Ethernet header at @d gets the addresses of words @m0-@m2 (as the
+ * frame held them) swapped: destination := source, source := destination. */
+static sg_always_inline void sg_macs_swapped(__u32 *d, __u32 m0, __u32 m1, __u32 m2)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	d[0] = m1 >> 16 | m2 << 16;
+	d[1] = m2 >> 16 | m0 << 16;
+	d[2] = m0 >> 16 | m1 << 16;
+#else
+	d[0] = m1 << 16 | m2 >> 16;
+	d[1] = m2 << 16 | m0 >> 16;
+	d[2] = m0 << 16 | m1 >> 16;
+#endif
+}
+
+/* The SYN-ACK's IPv4 header at @ip (20 bytes writable), from @saddr to
+ * @daddr: version 4, IHL 5, TOS 0; ID 0, DF; TTL @ttl, TCP; checksummed. */
+static sg_always_inline void sg_synack_ip4(struct iphdr *ip, __u32 tot_len, __u8 ttl,
+					   __be32 saddr, __be32 daddr)
+{
+	__u32 *w = (__u32 *)ip;
+
+	w[0] = SG_WORD(0x45, 0, tot_len >> 8, tot_len & 0xff);
+	w[1] = SG_WORD(0, 0, 0x40, 0);
+	w[2] = SG_WORD(ttl, SG_IPPROTO_TCP, 0, 0);
+	w[3] = saddr;
+	w[4] = daddr;
+	ip->check = sg_csum_fold((__u64)SG_WORD(0x45, 0, tot_len >> 8, tot_len & 0xff) +
+				 SG_WORD(0, 0, 0x40, 0) + SG_WORD(ttl, SG_IPPROTO_TCP, 0, 0) +
+				 saddr + daddr);
+}
+
 /*
  * Writes the SYN-ACK's options as whole words at @w (w[0..4], zero past
  * the end); returns their length (4-20). Whole-word stores only: a word
@@ -122,12 +164,7 @@ static sg_always_inline __u32 sg_synack(struct xdp_md *ctx, struct sg_pkt *pkt,
 		sum = sg_pseudo6(f.daddr, f.saddr, tcp_len);
 	/* the words past tcp_len are zero and add nothing */
 	csum = sg_csum_fold(sum + sg_csum_words(th, SG_SYNACK_TCP_MAX / 4));
-	/* checksum, then urgent pointer 0, in memory order */
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	th[4] = csum;
-#else
-	th[4] = (__u32)csum << 16;
-#endif
+	th[4] = sg_csum_word(csum);
 
 	if (pkt->data + 12 > pkt->data_end)
 		return SG_STAT_PASS_SYNACK_FALLBACK;
@@ -151,35 +188,14 @@ static sg_always_inline __u32 sg_synack(struct xdp_md *ctx, struct sg_pkt *pkt,
 	end = (void *)(long)ctx->data_end;
 	if (data_ptr + 12 > end)
 		return SG_STAT_PASS_SYNACK_FALLBACK;
-	/* destination := source (bytes 6-11), source := destination (0-5) */
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	((__u32 *)data_ptr)[0] = mac_w[1] >> 16 | mac_w[2] << 16;
-	((__u32 *)data_ptr)[1] = mac_w[2] >> 16 | mac_w[0] << 16;
-	((__u32 *)data_ptr)[2] = mac_w[0] >> 16 | mac_w[1] << 16;
-#else
-	((__u32 *)data_ptr)[0] = mac_w[1] << 16 | mac_w[2] >> 16;
-	((__u32 *)data_ptr)[1] = mac_w[2] << 16 | mac_w[0] >> 16;
-	((__u32 *)data_ptr)[2] = mac_w[0] << 16 | mac_w[1] >> 16;
-#endif
+	sg_macs_swapped(data_ptr, mac_w[0], mac_w[1], mac_w[2]);
 
 	if (f.family == 4) {
 		struct iphdr *ip = data_ptr + l3_off;
 
 		if ((void *)(ip + 1) > end)
 			return SG_STAT_PASS_SYNACK_FALLBACK;
-		__u32 *w = (__u32 *)ip;
-
-		/* version 4, IHL 5, TOS 0; ID 0, DF; TTL, TCP, checksum 0 */
-		w[0] = SG_WORD(0x45, 0, (20 + tcp_len) >> 8, (20 + tcp_len) & 0xff);
-		w[1] = SG_WORD(0, 0, 0x40, 0);
-		w[2] = SG_WORD(cfg->ttl, SG_IPPROTO_TCP, 0, 0);
-		w[3] = f.daddr[0];
-		w[4] = f.saddr[0];
-		ip->check = sg_csum_fold((__u64)SG_WORD(0x45, 0, (20 + tcp_len) >> 8,
-							(20 + tcp_len) & 0xff) +
-					 SG_WORD(0, 0, 0x40, 0) +
-					 SG_WORD(cfg->ttl, SG_IPPROTO_TCP, 0, 0) +
-					 f.daddr[0] + f.saddr[0]);
+		sg_synack_ip4(ip, 20 + tcp_len, cfg->ttl, f.daddr[0], f.saddr[0]);
 	} else {
 		struct ipv6hdr *ip6 = data_ptr + l3_off;
 
@@ -218,19 +234,18 @@ static sg_always_inline __u32 sg_synack(struct xdp_md *ctx, struct sg_pkt *pkt,
  * bytes (20-byte IP header, 40-byte TCP header, no payload) whose options
  * Linux laid out (@c). The SYN-ACK keeps the frame's size and layout, so
  * every word is written where it is, and is byte for byte what
- * sg_synack() makes of the same SYN. @data/@end: the frame, 74 bytes
+ * sg_synack() makes of the same SYN. @data: the frame, 74 bytes
  * readable.
  */
 static sg_always_inline void sg_synack4_in_place(void *data, const struct sg_tcp_opts *c,
 						 __u32 cookie, const struct sg_config *cfg)
 {
 	struct iphdr *ip = data + sizeof(struct ethhdr);
-	__u32 *d = data, *iw = (__u32 *)ip, *tw = (__u32 *)(ip + 1);
+	__u32 *d = data, *tw = (__u32 *)(ip + 1);
 	struct tcphdr *tcp = (void *)(ip + 1);
 	__u32 saddr = ip->saddr, daddr = ip->daddr, isn = bpf_ntohl(tcp->seq);
 	__u32 m0 = d[0], m1 = d[1], m2 = d[2], t[10];
 	__u16 sport = bpf_ntohs(tcp->source), dport = bpf_ntohs(tcp->dest);
-	__u64 sum;
 	__u16 csum;
 
 	t[0] = SG_WORD(dport >> 8, dport & 0xff, sport >> 8, sport & 0xff);
@@ -239,28 +254,10 @@ static sg_always_inline void sg_synack4_in_place(void *data, const struct sg_tcp
 	t[3] = SG_WORD(40 / 4 << 4, SG_TCP_SYN | SG_TCP_ACK, cfg->window >> 8, cfg->window & 0xff);
 	t[4] = 0;
 	sg_synack_opts(&t[5], cfg->mss4, c, sg_now_ms(), cfg->rcv_wscale);
-	sum = sg_pseudo4(daddr, saddr, 40);
-	for (int i = 0; i < 10; i++)
-		sum += t[i];
-	csum = sg_csum_fold(sum);
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	t[4] = csum;
-	d[0] = m1 >> 16 | m2 << 16;	/* to the client's MAC, from ours */
-	d[1] = m2 >> 16 | m0 << 16;
-	d[2] = m0 >> 16 | m1 << 16;
-#else
-	t[4] = (__u32)csum << 16;
-	d[0] = m1 << 16 | m2 >> 16;
-	d[1] = m2 << 16 | m0 >> 16;
-	d[2] = m0 << 16 | m1 >> 16;
-#endif
-	iw[0] = SG_WORD(0x45, 0, 0, 60);
-	iw[1] = SG_WORD(0, 0, 0x40, 0);
-	iw[2] = SG_WORD(cfg->ttl, SG_IPPROTO_TCP, 0, 0);
-	iw[3] = daddr;
-	iw[4] = saddr;
-	ip->check = sg_csum_fold((__u64)SG_WORD(0x45, 0, 0, 60) + SG_WORD(0, 0, 0x40, 0) +
-				 SG_WORD(cfg->ttl, SG_IPPROTO_TCP, 0, 0) + daddr + saddr);
+	csum = sg_csum_fold(sg_pseudo4(daddr, saddr, 40) + sg_csum_words(t, 10));
+	t[4] = sg_csum_word(csum);
+	sg_macs_swapped(d, m0, m1, m2);
+	sg_synack_ip4(ip, 60, cfg->ttl, daddr, saddr);
 	for (int i = 0; i < 10; i++)
 		tw[i] = t[i];
 }
