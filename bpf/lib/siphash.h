@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * SipHash-2-4 (Aumasson and Bernstein) over whole 64-bit words: the message
- * is the words in order, its length 8 * n bytes. Written for the BPF target:
- * no loops over data, only the fixed rounds.
+ * SipHash-2-4 (Aumasson and Bernstein) over whole 64-bit words, optionally
+ * followed by up to 7 bytes: the message is the words in order (each little
+ * endian), then the tail's low bytes; its length 8 * n (+ the tail's)
+ * bytes. Written for the BPF target: no loops over data, only the fixed
+ * rounds.
  */
 #ifndef SG_BPF_SIPHASH_H
 #define SG_BPF_SIPHASH_H
@@ -52,9 +54,12 @@ static sg_always_inline void sg_sip_word(struct sg_sip *s, __u64 m)
 	s->len += 8;
 }
 
-static sg_always_inline __u64 sg_sip_final(struct sg_sip *s)
+/* The MAC of the words so far and a last partial block: @tail's low
+ * @tail_len (0-7) bytes, which SipHash's length block carries at no
+ * extra round. */
+static sg_always_inline __u64 sg_sip_final_tail(struct sg_sip *s, __u64 tail, __u32 tail_len)
 {
-	__u64 b = s->len << 56;
+	__u64 b = (s->len + tail_len) << 56 | tail;
 
 	s->v3 ^= b;
 	sg_sipround(s);
@@ -66,6 +71,11 @@ static sg_always_inline __u64 sg_sip_final(struct sg_sip *s)
 	sg_sipround(s);
 	sg_sipround(s);
 	return s->v0 ^ s->v1 ^ s->v2 ^ s->v3;
+}
+
+static sg_always_inline __u64 sg_sip_final(struct sg_sip *s)
+{
+	return sg_sip_final_tail(s, 0, 0);
 }
 
 #endif /* SG_BPF_SIPHASH_H */

@@ -114,8 +114,8 @@ static __always_inline struct iphdr *ipv4_tcp(struct xdp_md *ctx, struct tcphdr 
 volatile __u64 floor_key[2] = { 0x0706050403020100ULL, 0x0f0e0d0c0b0a0908ULL };
 volatile __u64 floor_sink;
 
-/* The IPv4 cookie MAC, the words synguard hashes: the flow, the client's
- * ISN and ports, then @last (period and data). */
+/* The IPv4 cookie MAC, the message synguard hashes: the flow, the client's
+ * ISN and ports, then 7 bytes of @last (period and data). */
 static __always_inline __u64 floor_cookie(struct iphdr *ip, struct tcphdr *tcp, __u64 last)
 {
 	struct sg_sip s;
@@ -123,8 +123,7 @@ static __always_inline __u64 floor_cookie(struct iphdr *ip, struct tcphdr *tcp, 
 	sg_sip_init(&s, floor_key[0], floor_key[1]);
 	sg_sip_word(&s, (__u64)ip->saddr << 32 | ip->daddr);
 	sg_sip_word(&s, (__u64)bpf_ntohl(tcp->seq) << 32 | (__u32)tcp->source << 16 | tcp->dest);
-	sg_sip_word(&s, last);
-	return sg_sip_final(&s);
+	return sg_sip_final_tail(&s, last & ((1ULL << 56) - 1), 7);
 }
 
 /* bench_reflect after @n MACs over the frame's flow, chained so that none

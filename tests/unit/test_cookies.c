@@ -120,8 +120,9 @@ static uint32_t ref_mac(int family, const uint8_t *saddr, const uint8_t *daddr,
 	w = (uint64_t)isn << 32 | (uint32_t)(*(uint16_t *)sport_be) << 16 | *(uint16_t *)dport_be;
 	put_le64(msg + n, w);
 	n += 8;
-	put_le64(msg + n, period << 16 | data << 8 | family);
-	n += 8;
+	/* then 7 bytes: 40 bits of period, the data, the family */
+	put_le64(msg + n, (period & ((1ULL << 40) - 1)) << 16 | data << 8 | family);
+	n += 7;
 	return siphash_ref(key, msg, n) & ((1u << 22) - 1);
 }
 
