@@ -89,37 +89,62 @@ static sg_always_inline __u32 sg_be32_at(const __u8 *p)
 	return ((__u32)p[0] << 24) | ((__u32)p[1] << 16) | ((__u32)p[2] << 8) | p[3];
 }
 
+/* Four option bytes at @p as one word, in the order memory holds them:
+ * one load where byte loads would take four (x86 reads packet words at
+ * any alignment, and the verifier does not insist on it there). */
+static sg_always_inline __u32 sg_opt_word(const __u8 *p)
+{
+	return *(const __u32 *)p;
+}
+
+/* Option bytes, as sg_opt_word() holds them. */
+#define SG_OPT_WORD(b0, b1, b2, b3) \
+	bpf_htonl((__u32)(b0) << 24 | (__u32)(b1) << 16 | (__u32)(b2) << 8 | (__u32)(b3))
+#define SG_OPT_HI16	SG_OPT_WORD(0xff, 0xff, 0, 0)
+#define SG_OPT_LO16	SG_OPT_WORD(0, 0, 0xff, 0xff)
+#define SG_OPT_HI24	SG_OPT_WORD(0xff, 0xff, 0xff, 0)
+
 /*
- * The layouts Linux sends, matched in place without a walk: a SYN's
- * MSS | SACK-permitted or NOP NOP | Timestamps | NOP Window-scale (20 bytes)
- * and an ACK's NOP NOP Timestamps (12 bytes). False for anything else.
+ * The layouts Linux sends, matched in place without a walk, word by word: a
+ * SYN's MSS | SACK-permitted or NOP NOP | Timestamps | NOP Window-scale
+ * (20 bytes) and an ACK's NOP NOP Timestamps (12 bytes). False for
+ * anything else.
  */
 static sg_always_inline bool sg_tcp_opts_linux(const __u8 *o, void *data_end, __u32 len,
 					       struct sg_tcp_opts *r)
 {
+	__u32 w0, w1, w4, ws;
+
 	if (len == 12) {
-		if ((void *)(o + 12) > data_end || o[0] != SG_TCPOPT_NOP ||
-		    o[1] != SG_TCPOPT_NOP || o[2] != SG_TCPOPT_TIMESTAMP || o[3] != 10)
+		if ((void *)(o + 12) > data_end ||
+		    sg_opt_word(o) != SG_OPT_WORD(SG_TCPOPT_NOP, SG_TCPOPT_NOP,
+						  SG_TCPOPT_TIMESTAMP, 10))
 			return false;
 		r->ts_ok = 1;
-		r->tsval = sg_be32_at(o + 4);
-		r->tsecr = sg_be32_at(o + 8);
+		r->tsval = bpf_ntohl(sg_opt_word(o + 4));
+		r->tsecr = bpf_ntohl(sg_opt_word(o + 8));
 		return true;
 	}
 	if (len != 20 || (void *)(o + 20) > data_end)
 		return false;
-	if (o[0] != SG_TCPOPT_MSS || o[1] != 4 || o[6] != SG_TCPOPT_TIMESTAMP || o[7] != 10 ||
-	    o[16] != SG_TCPOPT_NOP || o[17] != SG_TCPOPT_WSCALE || o[18] != 3)
+	w0 = sg_opt_word(o);
+	w1 = sg_opt_word(o + 4);
+	w4 = sg_opt_word(o + 16);
+	if ((w0 & SG_OPT_HI16) != SG_OPT_WORD(SG_TCPOPT_MSS, 4, 0, 0) ||
+	    (w1 & SG_OPT_LO16) != SG_OPT_WORD(0, 0, SG_TCPOPT_TIMESTAMP, 10) ||
+	    (w4 & SG_OPT_HI24) != SG_OPT_WORD(SG_TCPOPT_NOP, SG_TCPOPT_WSCALE, 3, 0))
 		return false;
-	if (o[4] == SG_TCPOPT_SACK_PERM && o[5] == 2)
+	w1 &= SG_OPT_HI16;
+	if (w1 == SG_OPT_WORD(SG_TCPOPT_SACK_PERM, 2, 0, 0))
 		r->sack_ok = 1;
-	else if (o[4] != SG_TCPOPT_NOP || o[5] != SG_TCPOPT_NOP)
+	else if (w1 != SG_OPT_WORD(SG_TCPOPT_NOP, SG_TCPOPT_NOP, 0, 0))
 		return false;
-	r->mss = ((__u16)o[2] << 8) | o[3];
+	r->mss = bpf_ntohl(w0) & 0xffff;
 	r->ts_ok = 1;
-	r->tsval = sg_be32_at(o + 8);
-	r->tsecr = sg_be32_at(o + 12);
-	r->wscale = o[19] > 14 ? 14 : o[19];
+	r->tsval = bpf_ntohl(sg_opt_word(o + 8));
+	r->tsecr = bpf_ntohl(sg_opt_word(o + 12));
+	ws = bpf_ntohl(w4) & 0xff;
+	r->wscale = ws > 14 ? 14 : ws;
 	return true;
 }
 
