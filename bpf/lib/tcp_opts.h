@@ -84,11 +84,6 @@ static long sg_tcp_opt_step(__u32 index, void *data)
 	return 0;
 }
 
-static sg_always_inline __u32 sg_be32_at(const __u8 *p)
-{
-	return ((__u32)p[0] << 24) | ((__u32)p[1] << 16) | ((__u32)p[2] << 8) | p[3];
-}
-
 /* Four option bytes at @p as one word, in the order memory holds them:
  * one load where byte loads would take four (x86 reads packet words at
  * any alignment, and the verifier does not insist on it there). */
