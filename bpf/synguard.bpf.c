@@ -10,8 +10,10 @@
  * valid cookie. Each packet is accounted to exactly one per-CPU counter.
  * The SYNs a flood is made of (untagged IPv4, Linux's options, from sources
  * with nothing here) take a path of their own, sg_syn_fast(), answered in
- * place; every other packet to a protected port takes sg_tcp_verdict() and,
- * where cookies apply, sg_cookie_path().
+ * place; so do the ACKs (sg_ack_fast(), judged by their cookie alone) while
+ * cookies check ACKs, and there an established connection's ACK the table
+ * knows passes at once. Every other packet to a protected port takes
+ * sg_tcp_verdict() and, where cookies apply, sg_cookie_path().
  *
  * synguard_tc (TC ingress) completes the handshakes XDP validated.
  *
@@ -128,8 +130,7 @@ __noinline int sg_syn_fast(struct xdp_md *ctx)
 	struct sg_tcp_opts c = { .wscale = SG_COOKIE_WSCALE_NONE };
 	struct sg_peers *p = sg_peers();
 	struct sg_flow f;
-	__u32 slot, port, bound, cookie, data_bits;
-	__u16 now;
+	__u32 slot, cookie, data_bits;
 	bool ok;
 
 	if (!ctx || !p)
@@ -150,23 +151,13 @@ __noinline int sg_syn_fast(struct xdp_md *ctx)
 	    !sg_tcp_opts_linux((__u8 *)(tcp + 1), end, 20, &c))
 		return 0;
 	slot = sg_peer_slot4(ip->saddr) & SG_PEER_MASK;
-	port = bpf_ntohs(tcp->dest);
-	now = sg_peer_now();
-	bound = p->listener_addr[port];
-	if (!sg_peer_quiet(p, slot, now) ||
-	    !sg_peer_recent(p->listener[port], now, SG_PEER_LISTENER_TTL) ||
-	    (bound && bound != ip->daddr))
+	if (!sg_peer_unknown_at(p, slot, bpf_ntohs(tcp->dest), ip->daddr, sg_peer_now()))
 		return 0;
 	if (cfg->cookie_mode == SG_COOKIES_AUTO && !sg_adaptive(slot))
 		return SG_STAT_PASS_SYN;	/* the source is marked */
 	sg_count(SG_STAT_INFO_SYN_NO_LOOKUP, 0);
 
-	__builtin_memset(&f, 0, sizeof(f));
-	f.family = 4;
-	f.saddr[0] = ip->saddr;
-	f.daddr[0] = ip->daddr;
-	f.sport = tcp->source;
-	f.dport = tcp->dest;
+	sg_flow4(&f, ip, tcp);
 	data_bits = sg_mss_index(4, c.mss ? c.mss : 536) << 6 | (__u32)c.wscale << 2 |
 		    (c.sack_ok ? 2 : 0);
 	cookie = sg_cookie_make(&f, bpf_ntohl(tcp->seq), data_bits, cfg->key_shift, &ok);
@@ -179,6 +170,58 @@ __noinline int sg_syn_fast(struct xdp_md *ctx)
 		return SG_STAT_PASS_SYNACK_FALLBACK;	/* cannot happen: checked above */
 	sg_synack4_in_place(data, &c, cookie, cfg);
 	return SG_STAT_TX_SYNACK;
+}
+
+/* Do cookies check ACKs, with the live sockets counted and no list that
+ * could decide first? Then sg_ack_fast() may judge an ACK. */
+static sg_always_inline bool sg_ack_fast_on(void)
+{
+	__u32 mode = sg_cfg.cookie_mode;
+
+	return (mode == SG_COOKIES_ALWAYS || (mode == SG_COOKIES_AUTO && sg_attack.active_since)) &&
+	       (sg_cfg.flags & SG_CFG_LIVE) && !sg_cfg.lists;
+}
+
+/* Does the common frame's TCP packet at @ip pass the general path's
+ * length, fragment and header-length checks (sg_parse_tcp_len() and
+ * sg_tcp_verdict())? */
+static sg_always_inline bool sg_common_ack_sound(const struct iphdr *ip, const struct tcphdr *tcp,
+						 void *data_end)
+{
+	__u32 tot_len = bpf_ntohs(ip->tot_len);
+
+	return tot_len >= sizeof(*ip) + sizeof(*tcp) && tot_len <= data_end - (void *)ip &&
+	       !(ip->frag_off & bpf_htons(SG_IP_MF | SG_IP_OFFSET)) && tcp->doff >= 5 &&
+	       tcp->doff * 4 <= tot_len - sizeof(*ip);
+}
+
+#define SG_ACK_FAST	1	/* sg_common_ack(): for sg_ack_fast() */
+#define SG_ACK_KNOWN	2	/* sg_common_ack(): a connection the table knows */
+
+/*
+ * The common frame's ACK (PSH aside) while sg_ack_fast_on(): SG_ACK_KNOWN
+ * for a packet of a connection the table knows, SG_ACK_FAST for one from a
+ * source with nothing here, or 0 for the general path. The general path's
+ * length and fragment checks come first, so that a packet failing them
+ * gets its verdict there.
+ */
+static sg_always_inline __u32 sg_common_ack(void *data, void *data_end)
+{
+	struct iphdr *ip = data + sizeof(struct ethhdr);
+	struct tcphdr *tcp = (void *)(ip + 1);
+	struct sg_peers *p;
+	__u32 slot;
+
+	if (!sg_common_ack_sound(ip, tcp, data_end))
+		return 0;
+	p = sg_peers();
+	if (!p)
+		return 0;
+	slot = sg_peer_slot4(ip->saddr) & SG_PEER_MASK;
+	if (!(p->busy[slot / 64] & (1ULL << (slot % 64))))
+		return SG_ACK_FAST;
+	return p->live[slot] && sg_live_conn_known(ip->saddr, ip->daddr, tcp->source, tcp->dest) ?
+	       SG_ACK_KNOWN : 0;
 }
 
 /* --cookies auto, for an ACK or RST (@kind): the shared state, inlined. */
@@ -223,6 +266,69 @@ static sg_always_inline void sg_common_tcp(void *data, void *data_end, __u16 fra
 	pkt->l3_off = sizeof(struct ethhdr);
 	pkt->l4_off = sizeof(struct ethhdr) + sizeof(struct iphdr);
 	pkt->first_frag = !!(frag & SG_IP_MF);
+}
+
+/*
+ * The common frame's ACK (PSH aside) while cookies check ACKs, from a source
+ * with nothing here (sockops counts the live sockets, and the caller found
+ * the source's busy bit clear) to a listener seen a moment ago: no socket
+ * can own it, so its cookie alone decides, in place, without the general
+ * path's parse state and dispatch. A forged ACK flood looks like this, and
+ * so does the ACK completing a handshake synguard answered. Returns the
+ * packet's counter, counted, or 0 for the general path (an ACK whose cookie
+ * may be the kernel's, and anything else), decided before anything is
+ * counted. A global function, as sg_syn_fast() is.
+ */
+__noinline int sg_ack_fast(struct xdp_md *ctx)
+{
+	void *data, *end;
+	struct sg_config *cfg = &sg_cfg;
+	struct sg_peers *p = sg_peers();
+	struct sg_pkt pkt = {};
+	struct iphdr *ip;
+	struct tcphdr *tcp;
+	struct sg_event *e;
+	struct sg_flow f;
+	__u32 slot, verdict, data_bits = 0;	/* clang may spill it unset: refused */
+	__u16 now;
+
+	if (!ctx || !p)
+		return 0;
+	data = (void *)(long)ctx->data;
+	end = (void *)(long)ctx->data_end;
+	ip = data + sizeof(struct ethhdr);
+	tcp = (void *)(ip + 1);
+	if ((void *)(tcp + 1) > end || *(__u8 *)ip != 0x45 || ip->protocol != SG_IPPROTO_TCP ||
+	    (((__u8 *)tcp)[13] & ~SG_TCP_PSH) != SG_TCP_ACK)
+		return 0;
+	if (!sg_common_ack_sound(ip, tcp, end))
+		return 0;
+	slot = sg_peer_slot4(ip->saddr) & SG_PEER_MASK;
+	now = sg_peer_now();
+	if (!sg_peer_unknown_at(p, slot, bpf_ntohs(tcp->dest), ip->daddr, now))
+		return 0;
+
+	sg_flow4(&f, ip, tcp);
+	verdict = sg_cookie_check(&f, bpf_ntohl(tcp->seq) - 1, bpf_ntohl(tcp->ack_seq) - 1,
+				  cfg->key_shift, &data_bits);
+	if (verdict && sg_kernel_cookie_window(cfg) &&
+	    bpf_tcp_raw_check_syncookie_ipv4(ip, tcp) == 0)
+		return 0;	/* the kernel's, maybe: its listener decides */
+	sg_count(SG_STAT_INFO_ACK_NO_LOOKUP, 0);
+	sg_common_tcp(data, end, 0, &pkt);
+	pkt.l4_len = bpf_ntohs(ip->tot_len) - sizeof(*ip);
+	if (!verdict) {
+		verdict = sg_cookie_ack_pass(ctx, &pkt, cfg, &f, data_bits, p, slot, now);
+		sg_count(verdict, pkt.len);
+		return verdict;
+	}
+	sg_count(verdict, pkt.len);
+	e = sg_event_drop_begin(ctx, verdict);
+	if (e) {
+		sg_event_fill_pkt(e, &pkt);
+		sg_event_drop_submit(e);
+	}
+	return verdict;
 }
 
 /*
@@ -361,6 +467,24 @@ int synguard_xdp(struct xdp_md *ctx)
 				return XDP_PASS;	/* cannot happen: unchanged */
 			ip = data + sizeof(struct ethhdr);
 			tcp = (void *)(ip + 1);
+		}
+		if (sg_ack_fast_on() && (((__u8 *)tcp)[13] & ~SG_TCP_PSH) == SG_TCP_ACK) {
+			__u32 how = sg_common_ack(data, data_end);
+
+			if (how == SG_ACK_KNOWN) {
+				sg_count(SG_STAT_PASS_TCP, data_end - data);
+				return XDP_PASS;
+			}
+			if (how == SG_ACK_FAST) {
+				verdict = sg_ack_fast(ctx);
+				if (verdict)	/* counted */
+					return SG_STAT_IS_DROP(verdict) ? XDP_DROP : XDP_PASS;
+				data = (void *)(long)ctx->data;
+				data_end = (void *)(long)ctx->data_end;
+				if (!sg_common_frame(data, data_end))
+					return XDP_PASS;	/* cannot happen: unchanged */
+				frag = 0;	/* sg_common_ack() found no fragment */
+			}
 		}
 		sg_common_tcp(data, data_end, frag, &pkt);
 		verdict = frag & SG_IP_OFFSET ? SG_STAT_PASS_FRAGMENT : SG_PARSED_TCP;

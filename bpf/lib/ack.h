@@ -129,6 +129,11 @@ static sg_always_inline __u32 sg_rst_verdict(struct xdp_md *ctx, const struct sg
  * attach (cfg->kcookie_until), if the kernel had sent cookies before: the
  * sources of those SYNs were never seen. Checked without a socket.
  */
+static sg_always_inline bool sg_kernel_cookie_window(const struct sg_config *cfg)
+{
+	return cfg->kcookie_until && bpf_ktime_get_coarse_ns() < cfg->kcookie_until;
+}
+
 static sg_always_inline bool sg_kernel_cookie_maybe(const struct sg_config *cfg,
 						    const struct sg_pkt *pkt)
 {
@@ -136,7 +141,7 @@ static sg_always_inline bool sg_kernel_cookie_maybe(const struct sg_config *cfg,
 	struct ipv6hdr *ip6 = pkt->ip6;
 	struct iphdr *ip4 = pkt->ip4;
 
-	if (!cfg->kcookie_until || bpf_ktime_get_coarse_ns() >= cfg->kcookie_until)
+	if (!sg_kernel_cookie_window(cfg))
 		return false;
 	if (!tcp || (void *)(tcp + 1) > pkt->data_end)
 		return false;

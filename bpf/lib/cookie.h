@@ -45,6 +45,17 @@ struct sg_flow {
 	__u8 family;
 };
 
+static sg_always_inline void sg_flow4(struct sg_flow *f, const struct iphdr *ip,
+				      const struct tcphdr *tcp)
+{
+	__builtin_memset(f, 0, sizeof(*f));
+	f->family = 4;
+	f->saddr[0] = ip->saddr;
+	f->daddr[0] = ip->daddr;
+	f->sport = tcp->source;
+	f->dport = tcp->dest;
+}
+
 static sg_always_inline void sg_flow_from_pkt(const struct sg_pkt *pkt, struct sg_flow *f)
 {
 	__builtin_memset(f, 0, sizeof(*f));

@@ -121,15 +121,24 @@ static sg_always_inline void sg_live_table_del(const struct bpf_sock_ops *skops)
 			return;
 }
 
+/* Is the 4-tuple (IPv6 addresses folded by XOR) a connection in the
+ * table? */
+static sg_always_inline bool sg_live_conn_known(__u32 sa, __u32 da, __be16 sport, __be16 dport)
+{
+	__u64 h = sg_conn_hash(sa, da, sport, dport, sg_cfg.conn_key);
+	__u32 bucket = SG_CONN_BUCKET(h), fp = SG_CONN_FP(h);
+	struct sg_conn_bucket *b = bpf_map_lookup_elem(&conn_map, &bucket);
+
+	return b && (b->fp[0] == fp || b->fp[1] == fp || b->fp[2] == fp || b->fp[3] == fp);
+}
+
 /* Does the packet belong to a connection in the table? Asked only when
  * its source's slot counts a live socket (busy bit first: a flood's
  * sources have it clear, and their live[] lines are never read). */
 static sg_always_inline bool sg_live_known(const struct sg_pkt *pkt)
 {
 	struct sg_peers *p = sg_peers();
-	__u32 sa, da, bucket, fp, slot = sg_peer_slot(pkt);
-	struct sg_conn_bucket *b;
-	__u64 h;
+	__u32 sa, da, slot = sg_peer_slot(pkt);
 
 	if (!p || !(p->busy[slot / 64] & (1ULL << (slot % 64))) || !p->live[slot])
 		return false;
@@ -144,11 +153,7 @@ static sg_always_inline bool sg_live_known(const struct sg_pkt *pkt)
 	} else {
 		return false;
 	}
-	h = sg_conn_hash(sa, da, pkt->tcp->source, pkt->tcp->dest, sg_cfg.conn_key);
-	bucket = SG_CONN_BUCKET(h);
-	fp = SG_CONN_FP(h);
-	b = bpf_map_lookup_elem(&conn_map, &bucket);
-	return b && (b->fp[0] == fp || b->fp[1] == fp || b->fp[2] == fp || b->fp[3] == fp);
+	return sg_live_conn_known(sa, da, pkt->tcp->source, pkt->tcp->dest);
 }
 
 /* The slot of the socket's peer, as XDP computes it from the packets'

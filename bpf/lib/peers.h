@@ -120,19 +120,25 @@ static sg_always_inline bool sg_peer_quiet(struct sg_peers *p, __u32 slot, __u16
 	return sg_peer_stale(p, slot, now) && sg_peer_settle(slot, now);
 }
 
-/* True if no socket can own @pkt, from the source in @slot, and a
- * listener for its destination was at @port (sg_peer_port()) a moment ago:
- * a SYN may be answered, and with SG_CFG_LIVE an ACK's cookie checked,
- * without a lookup. */
-static sg_always_inline bool sg_peer_unknown(struct sg_peers *p, const struct sg_pkt *pkt,
-					     __u32 slot, __u32 port, __u16 now)
+/* True if no socket can own a packet from the source in @slot, and a
+ * listener for its destination @daddr (sg_peer_daddr()) was at @port
+ * (sg_peer_port()) a moment ago: a SYN may be answered, and with
+ * SG_CFG_LIVE an ACK's cookie checked, without a lookup. */
+static sg_always_inline bool sg_peer_unknown_at(struct sg_peers *p, __u32 slot, __u32 port,
+						__u32 daddr, __u16 now)
 {
 	__u32 bound = p->listener_addr[port & 0x1ffff];
 
 	if (!sg_peer_quiet(p, slot, now))
 		return false;
 	return sg_peer_recent(p->listener[port & 0x1ffff], now, SG_PEER_LISTENER_TTL) &&
-	       (!bound || bound == sg_peer_daddr(pkt));
+	       (!bound || bound == daddr);
+}
+
+static sg_always_inline bool sg_peer_unknown(struct sg_peers *p, const struct sg_pkt *pkt,
+					     __u32 slot, __u32 port, __u16 now)
+{
+	return sg_peer_unknown_at(p, slot, port, sg_peer_daddr(pkt), now);
 }
 
 /* Sets @slot's busy bit after its mark was written: a global BPF function,

@@ -36,7 +36,8 @@ struct sg_opt_walk {
 	void *data_end;
 	__u32 i;
 	__u32 len;
-	struct sg_tcp_opts r;
+	struct sg_tcp_opts *r;	/* the result, in the caller's frame: 16
+				 * bytes less on the cookie path's stack */
 };
 
 static long sg_tcp_opt_step(__u32 index, void *data)
@@ -65,18 +66,18 @@ static long sg_tcp_opt_step(__u32 index, void *data)
 
 	if (kind == SG_TCPOPT_MSS && len == 4) {
 		if ((void *)(p + 4) <= w->data_end)
-			w->r.mss = ((__u16)p[2] << 8) | p[3];
+			w->r->mss = ((__u16)p[2] << 8) | p[3];
 	} else if (kind == SG_TCPOPT_WSCALE && len == 3) {
 		if ((void *)(p + 3) <= w->data_end)
-			w->r.wscale = p[2] > 14 ? 14 : p[2];	/* RFC 7323 2.3 */
+			w->r->wscale = p[2] > 14 ? 14 : p[2];	/* RFC 7323 2.3 */
 	} else if (kind == SG_TCPOPT_SACK_PERM && len == 2) {
-		w->r.sack_ok = 1;
+		w->r->sack_ok = 1;
 	} else if (kind == SG_TCPOPT_TIMESTAMP && len == 10) {
 		if ((void *)(p + 10) <= w->data_end) {
-			w->r.ts_ok = 1;
-			w->r.tsval = ((__u32)p[2] << 24) | ((__u32)p[3] << 16) |
+			w->r->ts_ok = 1;
+			w->r->tsval = ((__u32)p[2] << 24) | ((__u32)p[3] << 16) |
 				     ((__u32)p[4] << 8) | p[5];
-			w->r.tsecr = ((__u32)p[6] << 24) | ((__u32)p[7] << 16) |
+			w->r->tsecr = ((__u32)p[6] << 24) | ((__u32)p[7] << 16) |
 				     ((__u32)p[8] << 8) | p[9];
 		}
 	}
@@ -155,8 +156,8 @@ __noinline int sg_tcp_opts_read(struct xdp_md *ctx, __u32 l4_off, struct sg_tcp_
 
 	if (!out)
 		return -1;
-	w.r.wscale = SG_COOKIE_WSCALE_NONE;
-	*out = w.r;
+	__builtin_memset(out, 0, sizeof(*out));
+	out->wscale = SG_COOKIE_WSCALE_NONE;
 	if (!ctx || l4_off > 0x3fff)
 		return -1;
 	data = (void *)(long)ctx->data;
@@ -167,9 +168,10 @@ __noinline int sg_tcp_opts_read(struct xdp_md *ctx, __u32 l4_off, struct sg_tcp_
 	w.base = (__u8 *)(tcp + 1);
 	w.len = tcp->doff * 4;
 	w.len = w.len > sizeof(*tcp) ? w.len - sizeof(*tcp) : 0;
-	if (w.len && !sg_tcp_opts_linux(w.base, w.data_end, w.len, &w.r))
+	w.r = out;
+	/* (the match writes nothing unless it matches) */
+	if (w.len && !sg_tcp_opts_linux(w.base, w.data_end, w.len, out))
 		bpf_loop(40, sg_tcp_opt_step, &w, 0);
-	*out = w.r;
 	return 0;
 }
 
