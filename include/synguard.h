@@ -286,6 +286,22 @@ struct sg_peers {
 };
 
 /*
+ * The cookie keys of the last two epochs, derived from the master key
+ * (cookie_key_map) and shared by every CPU: slot = epoch & 1. A slot is
+ * written once an epoch, by whichever CPU first needs the new key; readers
+ * take it between two reads of the slot's epoch (bpf/lib/cookie.h).
+ */
+struct sg_key_slot {
+	__u64 epoch_plus1;	/* 0: empty, or being written */
+	__u64 k[2];
+	__u64 pad;
+};
+
+struct sg_keys {
+	struct sg_key_slot slot[2];
+};
+
+/*
  * Established connections, kept by synguard_sockops beside the live
  * counts: 65,536 buckets of 4 ways, a way holding a 32-bit fingerprint
  * (never 0) of a connection's 4-tuple, as the peer's packets carry it. The

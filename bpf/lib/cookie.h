@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
  * synguard's SYN cookies (layout in include/synguard.h). The MAC key is
- * derived per epoch from the master key in cookie_key_map and cached per
- * CPU, so keys rotate on schedule with no userspace involvement, the
+ * derived per epoch from the master key in cookie_key_map and kept, two
+ * epochs deep, in a global every CPU reads (sg_keys), so keys rotate on schedule with no userspace involvement, the
  * previous epoch's key stays valid, and hosts that share the master key
  * and a synchronised clock (TAI) accept each other's cookies.
  */
@@ -17,10 +17,6 @@
 #include "stats.h"
 #include "events.h"
 
-struct sg_key_cache {
-	__u64 epoch_plus1[2];	/* slot = epoch & 1; 0 = empty */
-	__u64 key[2][2];
-};
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -29,12 +25,6 @@ struct {
 	__type(value, struct sg_cookie_key);
 } cookie_key_map SEC(".maps");
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct sg_key_cache);
-} key_cache_map SEC(".maps");
 
 /* The endpoints of a connection as the client sent them. */
 struct sg_flow {
@@ -106,40 +96,74 @@ struct sg_key {
 	__u64 k[2];
 };
 
-/* The cookie key of @epoch into @out, from the per-CPU cache or derived
- * from the master key. Returns 0, or -1 if the maps are unreachable. */
+/* The derived keys of the last two epochs, shared by every CPU (see
+ * struct sg_keys); pinned as keys_map. */
+struct sg_keys sg_keys SG_GLOBAL(keys) = {};
+
+#define SG_READ(x)	(*(volatile __typeof__(x) *)&(x))
+
+/*
+ * Derives the key of @epoch from the master key into its slot: the slot's
+ * epoch cleared, the key written, the epoch set, in that order. Returns 0,
+ * or -1 if the master key is unreachable. A global function: it runs once
+ * an epoch, and the hot paths keep neither its code nor its stack.
+ */
+__noinline int sg_cookie_key_derive(__u64 epoch)
+{
+	struct sg_key_slot *ks = &sg_keys.slot[epoch & 1];
+	struct sg_cookie_key *master;
+	__u32 zero = 0;
+	struct sg_sip s;
+	__u64 k0, k1, seen;
+
+	master = bpf_map_lookup_elem(&cookie_key_map, &zero);
+	if (!master)
+		return -1;
+	sg_sip_init(&s, master->k[0], master->k[1]);
+	sg_sip_word(&s, epoch);
+	sg_sip_word(&s, 1);
+	k0 = sg_sip_final(&s);
+	sg_sip_init(&s, master->k[0], master->k[1]);
+	sg_sip_word(&s, epoch);
+	sg_sip_word(&s, 2);
+	k1 = sg_sip_final(&s);
+	SG_READ(ks->epoch_plus1) = 0;
+	SG_READ(ks->k[0]) = k0;
+	SG_READ(ks->k[1]) = k1;
+	SG_READ(ks->epoch_plus1) = epoch + 1;
+	sg_count(SG_STAT_INFO_KEY_DERIVED, 0);
+
+	/* One key_rotation event per new epoch, from whichever CPU gets
+	 * there first. */
+	seen = master->announced_epoch;
+	if (epoch > seen &&
+	    __sync_val_compare_and_swap(&master->announced_epoch, seen, epoch) == seen)
+		sg_event_key_rotation(epoch);
+	return 0;
+}
+
+/*
+ * The cookie key of @epoch into @out: read between two reads of its slot's
+ * epoch that both name @epoch (a slot rewritten meanwhile fails that test),
+ * else derived first. Returns 0, or -1 if the master key is unreachable.
+ */
 static sg_always_inline int sg_cookie_key(__u64 epoch, struct sg_key *out)
 {
-	__u32 zero = 0, slot = epoch & 1;
-	struct sg_cookie_key *master = bpf_map_lookup_elem(&cookie_key_map, &zero);
-	struct sg_key_cache *c = bpf_map_lookup_elem(&key_cache_map, &zero);
-	struct sg_sip s;
-	__u64 seen;
+	struct sg_key_slot *ks = &sg_keys.slot[epoch & 1];
+	__u64 e1;
 
-	if (!master || !c || !out)
+	if (!out)
 		return -1;
-	if (c->epoch_plus1[slot] != epoch + 1) {
-		sg_sip_init(&s, master->k[0], master->k[1]);
-		sg_sip_word(&s, epoch);
-		sg_sip_word(&s, 1);
-		c->key[slot][0] = sg_sip_final(&s);
-		sg_sip_init(&s, master->k[0], master->k[1]);
-		sg_sip_word(&s, epoch);
-		sg_sip_word(&s, 2);
-		c->key[slot][1] = sg_sip_final(&s);
-		c->epoch_plus1[slot] = epoch + 1;
-		sg_count(SG_STAT_INFO_KEY_DERIVED, 0);
-
-		/* One key_rotation event per new epoch, from whichever CPU
-		 * gets there first. */
-		seen = master->announced_epoch;
-		if (epoch > seen &&
-		    __sync_val_compare_and_swap(&master->announced_epoch, seen, epoch) == seen)
-			sg_event_key_rotation(epoch);
+	for (int i = 0; i < 2; i++) {
+		e1 = SG_READ(ks->epoch_plus1);
+		out->k[0] = SG_READ(ks->k[0]);
+		out->k[1] = SG_READ(ks->k[1]);
+		if (e1 == epoch + 1 && SG_READ(ks->epoch_plus1) == e1)
+			return 0;
+		if (i || sg_cookie_key_derive(epoch))
+			break;
 	}
-	out->k[0] = c->key[slot][0];
-	out->k[1] = c->key[slot][1];
-	return 0;
+	return -1;
 }
 
 #define SG_COOKIE_NO_KEY	(1u << 31)	/* not a MAC: no key to make one */
