@@ -31,7 +31,7 @@ from costs import Costs  # noqa: E402
 from report import report  # noqa: E402
 from topo import Bench  # noqa: E402
 
-ROUNDS = int(os.environ.get("ROUNDS", "3"))
+ROUNDS = int(os.environ.get("ROUNDS", "5"))
 SECS = float(os.environ.get("SECS", "2"))
 SWEEP = [int(r) for r in os.environ.get("SWEEP", "50000,200000,500000").split(",") if r]
 OUT_DIR = os.path.join(sgtest.REPO, "build", "bench")
