@@ -2,9 +2,10 @@
 /*
  * synguard's SYN cookies (layout in include/synguard.h). The MAC key is
  * derived per epoch from the master key in cookie_key_map and kept, two
- * epochs deep, in a global every CPU reads (sg_keys), so keys rotate on schedule with no userspace involvement, the
- * previous epoch's key stays valid, and hosts that share the master key
- * and a synchronised clock (TAI) accept each other's cookies.
+ * epochs deep, in a global every CPU reads (sg_keys), so keys rotate on
+ * schedule with no userspace involvement, the previous epoch's key stays
+ * valid, and hosts that share the master key and a synchronised clock
+ * (TAI) accept each other's cookies.
  */
 #ifndef SG_BPF_COOKIE_H
 #define SG_BPF_COOKIE_H
@@ -17,14 +18,12 @@
 #include "stats.h"
 #include "events.h"
 
-
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, struct sg_cookie_key);
 } cookie_key_map SEC(".maps");
-
 
 /* The endpoints of a connection as the client sent them. */
 struct sg_flow {
@@ -146,6 +145,10 @@ __noinline int sg_cookie_key_derive(__u64 epoch)
  * The cookie key of @epoch into @out: read between two reads of its slot's
  * epoch that both name @epoch (a slot rewritten meanwhile fails that test),
  * else derived first. Returns 0, or -1 if the master key is unreachable.
+ * Ordered on x86, whose loads and stores keep program order; a CPU that
+ * reorders loads (arm64; clang 14 has no load-acquire for BPF) could take
+ * the slot's old key in the instant it is first written, which costs one
+ * cookie that fails to validate, once an epoch at most.
  */
 static sg_always_inline int sg_cookie_key(__u64 epoch, struct sg_key *out)
 {
