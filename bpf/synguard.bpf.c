@@ -218,7 +218,7 @@ static sg_always_inline __u32 sg_common_ack(void *data, void *data_end)
 	if (!p)
 		return 0;
 	slot = sg_peer_slot4(ip->saddr) & SG_PEER_MASK;
-	if (!(p->busy[slot / 64] & (1ULL << (slot % 64))))
+	if (!sg_peer_busy_bit(p, slot))
 		return SG_ACK_FAST;
 	return p->live[slot] && sg_live_conn_known(ip->saddr, ip->daddr, tcp->source, tcp->dest) ?
 	       SG_ACK_KNOWN : 0;

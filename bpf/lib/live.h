@@ -140,7 +140,7 @@ static sg_always_inline bool sg_live_known(const struct sg_pkt *pkt)
 	struct sg_peers *p = sg_peers();
 	__u32 sa, da, slot = sg_peer_slot(pkt);
 
-	if (!p || !(p->busy[slot / 64] & (1ULL << (slot % 64))) || !p->live[slot])
+	if (!p || !sg_peer_busy_bit(p, slot) || !p->live[slot])
 		return false;
 	if (pkt->ip4) {
 		sa = pkt->ip4->saddr;

@@ -111,11 +111,17 @@ __noinline int sg_peer_settle(__u32 slot, __u16 now)
 	return false;
 }
 
+/* Is the slot's busy bit set (a mark or a live socket written to it)? */
+static sg_always_inline bool sg_peer_busy_bit(const struct sg_peers *p, __u32 slot)
+{
+	return p->busy[(slot & SG_PEER_MASK) / 64] & (1ULL << (slot % 64));
+}
+
 /* True if the slot has no recent mark and no live socket. Most flood
  * sources' bits are clear, and then only the bit is read. */
 static sg_always_inline bool sg_peer_quiet(struct sg_peers *p, __u32 slot, __u16 now)
 {
-	if (!(p->busy[(slot & SG_PEER_MASK) / 64] & (1ULL << (slot % 64))))
+	if (!sg_peer_busy_bit(p, slot))
 		return true;
 	return sg_peer_stale(p, slot, now) && sg_peer_settle(slot, now);
 }
