@@ -317,12 +317,11 @@ __noinline int sg_ack_fast(struct xdp_md *ctx)
 	sg_count(SG_STAT_INFO_ACK_NO_LOOKUP, 0);
 	sg_common_tcp(data, end, 0, &pkt);
 	pkt.l4_len = bpf_ntohs(ip->tot_len) - sizeof(*ip);
-	if (!verdict) {
+	if (!verdict)	/* a drop here (handshake limit) comes before any resize */
 		verdict = sg_cookie_ack_pass(ctx, &pkt, cfg, &f, data_bits, p, slot, now);
-		sg_count(verdict, pkt.len);
-		return verdict;
-	}
 	sg_count(verdict, pkt.len);
+	if (!SG_STAT_IS_DROP(verdict))
+		return verdict;
 	e = sg_event_drop_begin(ctx, verdict);
 	if (e) {
 		sg_event_fill_pkt(e, &pkt);

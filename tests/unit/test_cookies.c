@@ -896,6 +896,66 @@ static void lpm4(int fd, const char *cidr_addr, __u32 plen, bool add)
 		assert_int_equal(bpf_map_delete_elem(fd, &k), 0);
 }
 
+/* Drop samples of handshakes over their source's limit, by family. */
+static int ev_hs_limited(void *ctx, void *data, size_t size)
+{
+	const struct sg_event *e = data;
+	int *n = ctx;
+
+	if (e->kind == SG_EV_DROP_SAMPLE && e->reason == SG_STAT_DROP_HANDSHAKE_RATE_LIMITED)
+		n[e->family == 6]++;
+	return 0;
+}
+
+/* A valid cookie ACK from a source over its handshake limit is dropped and
+ * sampled, whether it takes the IPv4 fast path (a quiet source, sockets
+ * counted) or the general path (IPv6). */
+static void test_live_ack_handshake_limit(void **state)
+{
+	int limits = bpf_map__fd(skel->maps.limits_map), seen[2] = { 0, 0 };
+	struct sg_src_state exhausted = { .hs_tat = ~0ULL >> 1 };
+	struct sg_config cfg = {
+		.cookie_mode = SG_COOKIES_ALWAYS, .mss4 = 1460, .mss6 = 1440, .window = 64240,
+		.ttl = TTL, .rcv_wscale = WSCALE, .key_shift = SG_DEFAULT_KEY_SHIFT,
+		.flags = SG_CFG_LIVE, .event_rate = 100, .hs_limit = 1, .hs_burst = 1,
+	};
+	struct sg_src_key key;
+	struct ring_buffer *rb;
+	struct pkt_spec s;
+	struct synack sa;
+	struct pkt ack;
+	__u64 n;
+
+	rb = ring_buffer__new(bpf_map__fd(skel->maps.events_map), ev_hs_limited, seen, NULL);
+	assert_non_null(rb);
+	ring_buffer__consume(rb);
+	seen[0] = seen[1] = 0;
+	reset_event_limit();	/* earlier tests' samples may have used up this second */
+	set_config_full(&cfg);
+	for (int fam = 4; fam <= 6; fam += 2) {
+		memset(&key, 0, sizeof(key));
+		key.family = fam;
+		if (fam == 4)
+			assert_int_equal(inet_pton(AF_INET, "192.0.2.2", &key.addr[0]), 1);
+		else
+			assert_int_equal(inet_pton(AF_INET6, "2001:db8::", &key.addr[0]), 1);
+		assert_int_equal(bpf_map_update_elem(limits, &key, &exhausted, 0), 0);
+		peers_set(fam, 0);
+		syn_spec(&s, fam, 0, &optsets[4]);
+		check_synack(&s, &optsets[4], false, &sa);	/* sees the listener */
+		n = ack_no_lookups();
+		ack_for(&s, &sa, 0, 0, &ack);
+		expect(&ack, SG_STAT_DROP_HANDSHAKE_RATE_LIMITED);
+		assert_int_equal(ack_no_lookups(), n + 1);	/* judged without a lookup */
+		assert_int_equal(bpf_map_delete_elem(limits, &key), 0);
+	}
+	ring_buffer__consume(rb);
+	assert_int_equal(seen[0], 1);
+	assert_int_equal(seen[1], 1);
+	ring_buffer__free(rb);
+	cookies_on(false);
+}
+
 /* Deny over allow, whatever the prefix lengths; allow over limits; a list
  * the config does not mark as used is not consulted. */
 static void test_list_precedence(void **state)
@@ -957,6 +1017,7 @@ int run_cookie_tests(void)
 		cmocka_unit_test(test_peers_busy_settles),
 		cmocka_unit_test(test_live_ack_skip_lookup),
 		cmocka_unit_test(test_live_conn_table),
+		cmocka_unit_test(test_live_ack_handshake_limit),
 		cmocka_unit_test(test_list_precedence),
 	};
 
