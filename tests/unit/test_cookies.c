@@ -768,6 +768,18 @@ static void cookies_on_live(bool live)
 	set_config_full(&cfg);
 }
 
+/* A quiet source of @fam (no mark, no socket) whose SYN is answered, which
+ * also sights the listener; the cookie ACK for it into @ack. Returns the
+ * ack_no_lookup count before the ACK is run. */
+static __u64 live_cookie_ack(int fam, struct pkt_spec *s, struct synack *sa, struct pkt *ack)
+{
+	peers_set(fam, 0);
+	syn_spec(s, fam, 0, &optsets[4]);
+	check_synack(s, &optsets[4], false, sa);
+	ack_for(s, sa, 0, 0, ack);
+	return ack_no_lookups();
+}
+
 /* With the live sockets counted, an ACK from a slot with no live socket
  * and no recent mark has only its cookie checked (no lookup), valid or
  * not; a live socket in the slot, a mark, no listener sighting, or no
@@ -781,12 +793,7 @@ static void test_live_ack_skip_lookup(void **state)
 
 	for (int fam = 4; fam <= 6; fam += 2) {
 		cookies_on_live(true);
-		peers_set(fam, 0);
-		syn_spec(&s, fam, 0, &optsets[4]);
-		check_synack(&s, &optsets[4], false, &sa);	/* sees the listener */
-		n = ack_no_lookups();
-
-		ack_for(&s, &sa, 0, 0, &ack);
+		n = live_cookie_ack(fam, &s, &sa, &ack);
 		expect(&ack, SG_STAT_PASS_COOKIE_ACK);
 		assert_int_equal(ack_no_lookups(), n + 1);
 		assert_int_equal(peers_get(fam), 0);	/* sockops counts its socket */
@@ -940,11 +947,7 @@ static void test_live_ack_handshake_limit(void **state)
 		else
 			assert_int_equal(inet_pton(AF_INET6, "2001:db8::", &key.addr[0]), 1);
 		assert_int_equal(bpf_map_update_elem(limits, &key, &exhausted, 0), 0);
-		peers_set(fam, 0);
-		syn_spec(&s, fam, 0, &optsets[4]);
-		check_synack(&s, &optsets[4], false, &sa);	/* sees the listener */
-		n = ack_no_lookups();
-		ack_for(&s, &sa, 0, 0, &ack);
+		n = live_cookie_ack(fam, &s, &sa, &ack);
 		expect(&ack, SG_STAT_DROP_HANDSHAKE_RATE_LIMITED);
 		assert_int_equal(ack_no_lookups(), n + 1);	/* judged without a lookup */
 		assert_int_equal(bpf_map_delete_elem(limits, &key), 0);
