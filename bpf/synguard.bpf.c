@@ -188,7 +188,7 @@ static sg_always_inline bool sg_ack_fast_on(void)
 static sg_always_inline bool sg_common_ack_sound(const struct iphdr *ip, const struct tcphdr *tcp,
 						 void *data_end)
 {
-	__u32 tot_len = bpf_ntohs(ip->tot_len);
+	__u32 tot_len = sg_ntohs(ip->tot_len);
 
 	return tot_len >= sizeof(*ip) + sizeof(*tcp) && tot_len <= data_end - (void *)ip &&
 	       !(ip->frag_off & bpf_htons(SG_IP_MF | SG_IP_OFFSET)) && tcp->doff >= 5 &&
@@ -316,7 +316,7 @@ __noinline int sg_ack_fast(struct xdp_md *ctx)
 		return 0;	/* the kernel's, maybe: its listener decides */
 	sg_count(SG_STAT_INFO_ACK_NO_LOOKUP, 0);
 	sg_common_tcp(data, end, 0, &pkt);
-	pkt.l4_len = bpf_ntohs(ip->tot_len) - sizeof(*ip);
+	pkt.l4_len = sg_ntohs(ip->tot_len) - sizeof(*ip);
 	if (!verdict)	/* a drop here (handshake limit) comes before any resize */
 		verdict = sg_cookie_ack_pass(ctx, &pkt, cfg, &f, data_bits, p, slot, now);
 	sg_count(verdict, pkt.len);

@@ -43,4 +43,21 @@
 
 #define sg_always_inline inline __attribute__((always_inline))
 
+/*
+ * A 16-bit header field in host order, bounded where the verifier can see
+ * it. Verifiers before Linux 6.18 give a byte swap's result no bounds at
+ * all, and refuse it in pointer math ("math between pkt pointer and
+ * register with unbounded min value is not allowed") or as an index ("R3
+ * unbounded memory access, make sure to bounds check any such access");
+ * clang drops a plain mask as redundant, so the value is hidden from it
+ * first.
+ */
+static sg_always_inline __u32 sg_ntohs(__be16 v)
+{
+	__u32 h = bpf_ntohs(v);
+
+	asm volatile("" : "+r"(h));
+	return h & 0xffff;
+}
+
 #endif /* SG_BPF_COMMON_H */

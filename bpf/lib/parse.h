@@ -86,7 +86,7 @@ static sg_always_inline __u32 sg_parse_ipv4_len(struct sg_pkt *pkt)
 
 	if (!ip || (void *)(ip + 1) > pkt->data_end)
 		return SG_STAT_DROP_IPV4_TRUNCATED;
-	tot_len = bpf_ntohs(ip->tot_len);
+	tot_len = sg_ntohs(ip->tot_len);
 	if (tot_len < ihl_len || tot_len > pkt->len - pkt->l3_off)
 		return SG_STAT_DROP_IPV4_BAD_LENGTH;
 	pkt->l4_len = tot_len - ihl_len;
@@ -123,7 +123,7 @@ static sg_always_inline __u32 sg_parse_ipv6(struct sg_pkt *pkt, void *l3)
 		return SG_STAT_DROP_IPV6_TRUNCATED;
 	if (ip6->version != 6)
 		return SG_STAT_DROP_IPV6_BAD_VERSION;
-	payload_len = bpf_ntohs(ip6->payload_len);
+	payload_len = sg_ntohs(ip6->payload_len);
 	if (cur + payload_len > pkt->data_end)
 		return SG_STAT_DROP_IPV6_BAD_LENGTH;
 	pkt->ip6 = ip6;

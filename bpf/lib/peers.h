@@ -29,6 +29,7 @@ struct {
 } peers_map SEC(".maps");
 
 #define SG_PEER_MASK	((1u << SG_PEER_BITS) - 1)
+#define SG_PEER_PORT_MASK	((2u << 16) - 1)	/* sg_peer_port(): port, IPv6 bit */
 
 static sg_always_inline struct sg_peers *sg_peers(void)
 {
@@ -111,6 +112,19 @@ __noinline int sg_peer_settle(__u32 slot, __u16 now)
 	return false;
 }
 
+/*
+ * @port (sg_peer_port()) as an index of listener[] and listener_addr[].
+ * Hidden from clang first, which knows the mask is redundant and drops
+ * it: Linux 6.1's verifier gives an OR of two unknown values no bounds
+ * ("R3 unbounded memory access, make sure to bounds check any such
+ * access").
+ */
+static sg_always_inline __u32 sg_peer_port_index(__u32 port)
+{
+	asm volatile("" : "+r"(port));
+	return port & SG_PEER_PORT_MASK;
+}
+
 /* Is the slot's busy bit set (a mark or a live socket written to it)? */
 static sg_always_inline bool sg_peer_busy_bit(const struct sg_peers *p, __u32 slot)
 {
@@ -133,11 +147,11 @@ static sg_always_inline bool sg_peer_quiet(struct sg_peers *p, __u32 slot, __u16
 static sg_always_inline bool sg_peer_unknown_at(struct sg_peers *p, __u32 slot, __u32 port,
 						__u32 daddr, __u16 now)
 {
-	__u32 bound = p->listener_addr[port & 0x1ffff];
+	__u32 bound = p->listener_addr[sg_peer_port_index(port)];
 
 	if (!sg_peer_quiet(p, slot, now))
 		return false;
-	return sg_peer_recent(p->listener[port & 0x1ffff], now, SG_PEER_LISTENER_TTL) &&
+	return sg_peer_recent(p->listener[sg_peer_port_index(port)], now, SG_PEER_LISTENER_TTL) &&
 	       (!bound || bound == daddr);
 }
 
@@ -174,8 +188,8 @@ static sg_always_inline void sg_peer_mark(struct sg_peers *p, __u32 slot, __u16 
 static sg_always_inline void sg_peer_listener(struct sg_peers *p, __u32 port, __u32 bound,
 					      __u16 now)
 {
-	__u16 *v = &p->listener[port & 0x1ffff];
-	__u32 *a = &p->listener_addr[port & 0x1ffff];
+	__u16 *v = &p->listener[sg_peer_port_index(port)];
+	__u32 *a = &p->listener_addr[sg_peer_port_index(port)];
 
 	if (*a != bound)
 		*a = bound;

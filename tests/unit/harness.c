@@ -5,17 +5,29 @@
 #include <string.h>
 
 #include "harness.h"
+#include "kernel_probe.h"
 
 struct synguard_bpf *skel;
+struct sg_features features;
 
 int harness_init(void)
 {
 	struct sg_ports *ports = calloc(1, sizeof(*ports));
 	__u32 zero = 0;
 
-	skel = synguard_bpf__open_and_load();
+	sg_features_probe(&features);
+	skel = synguard_bpf__open();
 	if (!skel || !ports) {
-		fprintf(stderr, "cannot load the synguard BPF object (root needed)\n");
+		fprintf(stderr, "cannot open the synguard BPF object\n");
+		return -1;
+	}
+	/* The completion program needs the reqsk kfunc, as attach knows:
+	 * test_tc_loads says whether it was loaded. */
+	if (!features.reqsk_kfunc)
+		bpf_program__set_autoload(skel->progs.synguard_tc, false);
+	if (synguard_bpf__load(skel)) {
+		fprintf(stderr, "cannot load the synguard BPF object on Linux %s (root needed)\n",
+			features.release);
 		return -1;
 	}
 	if (sg_ports_parse("80,443,8000-8100", ports) ||

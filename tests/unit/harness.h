@@ -16,12 +16,14 @@
 #include "stats_read.h"
 #include "pkt.h"
 #include "synguard.skel.h"
+#include "kernel_probe.h"
 
 #define XDP_DROP_RC 1
 #define XDP_PASS_RC 2
 #define XDP_TX_RC 3
 
 extern struct synguard_bpf *skel;
+extern struct sg_features features;	/* the running kernel's (kernel_probe.h) */
 
 int harness_init(void);
 void harness_fini(void);

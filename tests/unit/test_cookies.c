@@ -460,6 +460,21 @@ static void test_cookies_off_passes_syn(void **state)
 	expect(&p, SG_STAT_PASS_TCP);
 }
 
+/* The completion program meets this kernel's verifier wherever the
+ * kernel has the kfunc it is built on, and is left out elsewhere. */
+static void test_tc_loads(void **state)
+{
+	int fd = bpf_program__fd(skel->progs.synguard_tc);
+
+	if (!features.reqsk_kfunc) {
+		assert_true(fd < 0);
+		print_message("skipped: needs bpf_sk_assign_tcp_reqsk (Linux >= 6.9), "
+			      "absent on %s\n", features.release);
+		skip();
+	}
+	assert_true(fd >= 0);
+}
+
 struct ev_seen {
 	int n;
 	struct sg_event ev;
@@ -1013,6 +1028,7 @@ int run_cookie_tests(void)
 		cmocka_unit_test(test_cookie_expired_rejected),
 		cmocka_unit_test(test_out_of_state),
 		cmocka_unit_test(test_cookies_off_passes_syn),
+		cmocka_unit_test(test_tc_loads),
 		cmocka_unit_test(test_key_rotation_event),
 		cmocka_unit_test(test_peers_skip_lookup),
 		cmocka_unit_test(test_peers_listener_per_family),
