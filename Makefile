@@ -17,7 +17,7 @@ BPF_CFLAGS := -g -O2 -mcpu=v3 -target bpf -Wall -Werror -D__TARGET_ARCH_$(ARCH) 
 	      -I. -Iinclude -I/usr/include/$(MULTIARCH)
 CFLAGS  ?= -O2 -g
 CFLAGS  += -Wall -Wextra -Werror -Wno-unused-parameter -Wno-format-truncation -std=gnu11 \
-	   -D_GNU_SOURCE -DSG_VERSION='"$(VERSION)"' -Iinclude -I$(BUILD) -Iuser
+	   -D_GNU_SOURCE -DSG_VERSION='"$(VERSION)"' -DSG_LIBDIR='"$(PREFIX)/lib/synguard"' -Iinclude -I$(BUILD) -Iuser
 LDLIBS  := -lxdp -lbpf -lelf -lz -ljansson -linih -lmicrohttpd -lncursesw -ltinfo -lm
 
 BPF_SRCS  := $(wildcard bpf/*.bpf.c)
@@ -28,14 +28,17 @@ USER_OBJS := $(patsubst user/%.c,$(BUILD)/user/%.o,$(USER_SRCS))
 
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_OBJS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%.o,$(UNIT_SRCS))
+# libxdp's dispatcher, in the layout it loads (bpf/dispatcher/): its file
+# name is the one libxdp looks for.
+DISPATCHER := $(BUILD)/bpf/xdp-dispatcher.o
 TEST_BPF  := $(patsubst tests/bpf/%.bpf.c,$(BUILD)/tests/%.bpf.o,$(wildcard tests/bpf/*.bpf.c))
 
-.PHONY: all deps test-deps bench-deps test unit e2e demo bench install uninstall vmlinux clean
+.PHONY: all deps test-deps bench-deps test unit e2e vmtest demo bench install uninstall vmlinux clean
 .DEFAULT_GOAL := all
 # Keep the BPF object and skeleton: they are intermediates of build/synguard.
 .SECONDARY:
 
-all: deps $(BUILD)/synguard $(BUILD)/synflood
+all: deps $(BUILD)/synguard $(BUILD)/synflood $(DISPATCHER)
 
 # Installs missing Debian packages (a no-op when all are present).
 deps:
@@ -47,6 +50,10 @@ bench-deps:
 
 $(BUILD)/%.bpf.o: bpf/%.bpf.c vmlinux.h | $(BUILD)
 	$(CLANG) $(BPF_CFLAGS) -MMD -MP -c $< -o $@
+
+$(DISPATCHER): bpf/dispatcher/xdp-dispatcher.bpf.c
+	@mkdir -p $(dir $@)
+	$(CLANG) -g -O2 -mcpu=v3 -target bpf -Wall -Werror -I/usr/include/$(MULTIARCH) -c $< -o $@
 
 $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 	$(BPFTOOL) gen skeleton $< name $(subst -,_,$*)_bpf > $@.tmp && mv $@.tmp $@
@@ -83,16 +90,20 @@ $(BUILD)/unit_tests: $(UNIT_OBJS) $(filter-out $(BUILD)/user/main.o,$(USER_OBJS)
 $(BUILD):
 	@mkdir -p $(BUILD)
 
-test: test-deps $(BUILD)/synguard $(BUILD)/synflood $(BUILD)/unit_tests $(TEST_BPF)
+test: test-deps $(BUILD)/synguard $(BUILD)/synflood $(DISPATCHER) $(BUILD)/unit_tests $(TEST_BPF)
 	@tests/run.sh
 
 unit: test-deps $(BUILD)/unit_tests $(TEST_BPF)
 	@tests/run.sh unit
 
-e2e: test-deps $(BUILD)/synguard $(BUILD)/synflood $(TEST_BPF)
+e2e: test-deps $(BUILD)/synguard $(BUILD)/synflood $(DISPATCHER) $(TEST_BPF)
 	@tests/run.sh e2e
 
-demo: test-deps $(BUILD)/synguard $(BUILD)/synflood $(TEST_BPF)
+# The kernel matrix alone (KERNELS= picks kernels): see tests/vm/matrix.sh.
+vmtest: test-deps $(BUILD)/synguard $(BUILD)/synflood $(DISPATCHER) $(BUILD)/unit_tests $(TEST_BPF)
+	@tests/run.sh vm
+
+demo: test-deps $(BUILD)/synguard $(BUILD)/synflood $(DISPATCHER) $(TEST_BPF)
 	@scripts/demo.sh
 
 # Side-by-side benchmark (root): see tests/bench/bench.py.
@@ -103,8 +114,9 @@ bench: bench-deps $(BUILD)/synguard $(BUILD)/synflood $(BUILD)/prog_cost $(TEST_
 # man page and bash completion. DESTDIR for staging, PREFIX for the tree.
 SYSCONFDIR ?= /etc
 UNITDIR    ?= $(PREFIX)/lib/systemd/system
-install: $(BUILD)/synguard
+install: $(BUILD)/synguard $(DISPATCHER)
 	install -D -m 0755 $(BUILD)/synguard $(DESTDIR)$(PREFIX)/sbin/synguard
+	install -D -m 0644 $(DISPATCHER) $(DESTDIR)$(PREFIX)/lib/synguard/xdp-dispatcher.o
 	@mkdir -p $(DESTDIR)$(UNITDIR)
 	sed -e 's|@SBINDIR@|$(PREFIX)/sbin|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
 		dist/synguard.service.in > $(DESTDIR)$(UNITDIR)/synguard.service
@@ -120,10 +132,11 @@ install: $(BUILD)/synguard
 # Leaves an edited /etc/synguard/synguard.conf alone (as packages do).
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/sbin/synguard $(DESTDIR)$(UNITDIR)/synguard.service \
+		$(DESTDIR)$(PREFIX)/lib/synguard/xdp-dispatcher.o \
 		$(DESTDIR)$(PREFIX)/share/man/man8/synguard.8 \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/synguard \
 		$(DESTDIR)$(PREFIX)/share/doc/synguard/grafana-dashboard.json
-	-rmdir $(DESTDIR)$(PREFIX)/share/doc/synguard 2>/dev/null
+	-rmdir $(DESTDIR)$(PREFIX)/share/doc/synguard $(DESTDIR)$(PREFIX)/lib/synguard 2>/dev/null
 	cmp -s dist/synguard.conf $(DESTDIR)$(SYSCONFDIR)/synguard/synguard.conf && \
 		rm -f $(DESTDIR)$(SYSCONFDIR)/synguard/synguard.conf && \
 		rmdir $(DESTDIR)$(SYSCONFDIR)/synguard 2>/dev/null || true

@@ -7,6 +7,7 @@
 #   scripts/deps.sh            everything (all)
 #   scripts/deps.sh build      only what `make` needs
 #   scripts/deps.sh test       what `make test` and `make demo` need
+#   scripts/deps.sh vm         what the kernel matrix in VMs needs (in test)
 #   scripts/deps.sh bench      what `make bench` needs
 set -euo pipefail
 
@@ -21,17 +22,21 @@ test_pkgs=(
 	nginx-light curl python3 python3-scapy python3-pytest
 	libcmocka-dev man-db tmux
 )
+# the kernel matrix: qemu, the initramfs, Debian's kernels; xdp-loader
+# for the coexistence test
+vm_pkgs=(qemu-system-x86 busybox-static cpio xz-utils kmod xdp-tools)
 # the benchmark's netfilter SYNPROXY contender and its plots
 bench_pkgs=(nftables gnuplot-nox)
 
 want=("${build_pkgs[@]}")
 case "${1:-all}" in
 build) ;;
-test) want+=("${test_pkgs[@]}") ;;
+test) want+=("${test_pkgs[@]}" "${vm_pkgs[@]}") ;;
+vm) want+=("${vm_pkgs[@]}") ;;
 bench) want+=("${test_pkgs[@]}" "${bench_pkgs[@]}") ;;
-all) want+=("${test_pkgs[@]}" "${bench_pkgs[@]}") ;;
+all) want+=("${test_pkgs[@]}" "${vm_pkgs[@]}" "${bench_pkgs[@]}") ;;
 *)
-	echo "deps.sh: unknown set '$1' (use: build, test, bench, all)" >&2
+	echo "deps.sh: unknown set '$1' (use: build, test, vm, bench, all)" >&2
 	exit 2
 	;;
 esac

@@ -2,10 +2,14 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # Runs synguard's tests as root: the packet-level unit tests (cmocka, with
-# BPF_PROG_TEST_RUN) and the end-to-end tests (pytest, in network
-# namespaces). Prints one closing line: "N passed, N failed".
+# BPF_PROG_TEST_RUN), the end-to-end tests (pytest, in network namespaces)
+# and the kernel matrix (the same tests in VMs, tests/vm/matrix.sh). Prints
+# one closing line: "N passed, N failed, N skipped".
 #
-#   tests/run.sh [all|unit|e2e] [pytest args...]
+#   tests/run.sh [all|unit|e2e|vm|guest] [pytest args...]
+#
+# all: unit, e2e, then vm. guest: what each VM of the matrix runs (unit,
+# and the e2e tests marked `matrix`). SG_VM=0 leaves the matrix out.
 set -u
 cd "$(dirname "$0")/.."
 what=${1:-all}
@@ -27,44 +31,94 @@ done
 
 passed=0
 failed=0
+skipped=0
 status=0
 mkdir -p build
 
-if [ "$what" = all ] || [ "$what" = unit ]; then
+if [ "$what" = guest ]; then
+	# the kernel and what synguard makes of it, for the matrix's table
+	build/synguard status | head -n 1
+	set -- -m matrix "$@"
+fi
+
+if [ "$what" = all ] || [ "$what" = unit ] || [ "$what" = guest ]; then
 	echo "== unit tests (BPF_PROG_TEST_RUN) =="
 	build/unit_tests 2>&1 | tee build/unit.log
 	[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 	# one summary line per cmocka group
 	p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' build/unit.log | awk '{s+=$1} END {if (NR) print s}')
 	f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' build/unit.log | awk '{s+=$1} END {if (NR) print s}')
+	k=$(sed -n 's/^\[  SKIPPED \] \([0-9]*\) test.*/\1/p' build/unit.log | awk '{s+=$1} END {if (NR) print s}')
 	passed=$((passed + ${p:-0}))
 	failed=$((failed + ${f:-0}))
+	skipped=$((skipped + ${k:-0}))
 	[ -n "$p$f" ] || { echo "unit tests reported nothing" >&2; status=1; }
 fi
 
-if [ "$what" = all ] || [ "$what" = e2e ]; then
+if [ "$what" = all ] || [ "$what" = e2e ] || [ "$what" = guest ]; then
 	echo "== end-to-end tests (network namespaces) =="
 	rm -f build/e2e.xml
 	/usr/bin/python3 -m pytest tests/e2e -v -p no:cacheprovider \
 		--junitxml=build/e2e.xml "$@"
 	[ $? -eq 0 ] || status=1
 	if [ -f build/e2e.xml ]; then
-		read -r p f < <(/usr/bin/python3 - <<'PY'
+		/usr/bin/python3 - >build/e2e.counts <<'PY'
 import xml.etree.ElementTree as ET
 r = ET.parse("build/e2e.xml").getroot()
 s = r if r.tag == "testsuite" else r.find("testsuite")
 t, f, e, sk = (int(s.get(k, 0)) for k in ("tests", "failures", "errors", "skipped"))
-print(t - f - e - sk, f + e)
+print(t - f - e - sk, f + e, sk)
 PY
-)
-		passed=$((passed + p))
+		p= f= k=
+		read -r p f k <build/e2e.counts
+		if [ -z "$k" ]; then
+			echo "cannot read the end-to-end results in build/e2e.xml" >&2
+			status=1
+			f=1
+		fi
+		passed=$((passed + ${p:-0}))
 		failed=$((failed + f))
+		skipped=$((skipped + k))
 	else
 		echo "end-to-end tests reported nothing" >&2
 		status=1
 	fi
 fi
 
-echo "$passed passed, $failed failed"
+# The host's own line of the README's "Tested kernels" (tests/vm/table.sh).
+if [ "$what" = all ]; then
+	mode=$(build/synguard status --json 2>/dev/null |
+		/usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["kernel"]["best_mode"])' \
+		2>/dev/null)
+	printf '%s\t%s\t%s\t%s\t%s\n' "$(uname -r)" "${mode:-?}" "$passed" "$failed" "$skipped" \
+		>build/host.tsv
+fi
+
+# The matrix: where qemu cannot run at all, said in one line; on this
+# project's machines and in CI (CI set), that is a failure.
+if { [ "$what" = all ] && [ "${SG_VM:-1}" != 0 ]; } || [ "$what" = vm ]; then
+	why=
+	[ "$(uname -m)" = x86_64 ] || why="the matrix boots x86_64 kernels; this is $(uname -m)"
+	[ -n "$why" ] || command -v qemu-system-x86_64 >/dev/null ||
+		why="qemu-system-x86_64 is missing (scripts/deps.sh vm installs it)"
+	if [ -n "$why" ]; then
+		echo "kernel matrix skipped: $why"
+		if [ -n "${CI:-}" ]; then
+			echo "kernel matrix: a skip is a failure in CI" >&2
+			failed=$((failed + 1))
+		fi
+	else
+		tests/vm/matrix.sh | tee build/vm.log
+		[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+		p= f= k=
+		read -r p f k <<<"$(sed -n -E 's/^([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped$/\1 \2 \3/p' \
+			build/vm.log | tail -n 1)"
+		passed=$((passed + ${p:-0}))
+		failed=$((failed + ${f:-1}))
+		skipped=$((skipped + ${k:-0}))
+	fi
+fi
+
+echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ] || status=1
 exit $status

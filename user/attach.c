@@ -393,6 +393,28 @@ static int attach_from_file(struct synguard_bpf *skel, const char *dir,
 	return err;
 }
 
+/*
+ * After a failed attach: if the kernel's verifier refused one of the
+ * programs, say which, its decisive line, and what would work instead, in
+ * one line (-v prints the whole log). False if no program was refused.
+ */
+static bool attach_refused(const struct sg_features *feat)
+{
+	const char *prog, *line, *instead;
+
+	if (!sg_bpf_refusal(&prog, &line))
+		return false;
+	if (!strcmp(prog, "synguard_tc"))
+		instead = "attach with --cookies off (filtering only) or use a newer kernel";
+	else if (!strcmp(prog, "synguard_sockops"))
+		instead = "attach with --socket-counter off (ACKs are then looked up)";
+	else
+		instead = "no mode works without it: please report this with the output of "
+			  "'synguard -v attach ...'";
+	sg_err("kernel %s refused program %s: \"%s\"; %s", feat->release, prog, line, instead);
+	return true;
+}
+
 int cmd_attach(int argc, char **argv)
 {
 	struct attach_args args = {};
@@ -452,6 +474,15 @@ int cmd_attach(int argc, char **argv)
 		goto out;
 	sg_features_probe(&feat);
 	err = sg_features_require_base(&feat);
+	/* The default mode, on a kernel without SYN cookies: filtering, said
+	 * once. A mode the operator named is refused there instead. */
+	if (!err && !(args.given & ATTACH_COOKIES) && !fc->cookies_set &&
+	    cfg.cookie_mode != SG_COOKIES_OFF && !strcmp(sg_features_best_mode(&feat), "filter-only")) {
+		fprintf(stderr, "%s: kernel %s lacks bpf_sk_assign_tcp_reqsk (Linux >= 6.9): "
+			"SYN cookies off, filtering only ('--cookies off' says so and is quiet)\n",
+			sg_prog_name, feat.release);
+		cfg.cookie_mode = SG_COOKIES_OFF;
+	}
 	if (!err)
 		err = sg_cookies_require(&feat, cfg.cookie_mode);
 	if (!err)
@@ -467,7 +498,8 @@ int cmd_attach(int argc, char **argv)
 	if (err)
 		goto out;
 
-	skel = synguard_bpf__open();
+	DECLARE_LIBBPF_OPTS(bpf_object_open_opts, oopts, .kconfig = sg_kconfig_lines());
+	skel = synguard_bpf__open_opts(&oopts);
 	if (!skel) {
 		err = -errno;
 		sg_err("cannot open the BPF object: %s", strerror(errno));
@@ -511,6 +543,8 @@ int cmd_attach(int argc, char **argv)
 		goto out;
 	}
 	err = xdp_program__attach(prog, ifc.ifindex, args.mode, 0);
+	if (err && attach_refused(&feat))
+		goto out;
 	if (err) {
 		libxdp_strerror(err, msg, sizeof(msg));
 		sg_err("cannot attach to %s in %s mode: %s%s", ifc.name,

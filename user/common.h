@@ -21,6 +21,7 @@ void sg_err_capture(char *buf, size_t len);
 extern bool sg_info_to_stderr;
 void sg_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void sg_setup_library_logging(void);
+bool sg_bpf_refusal(const char **prog, const char **line);
 int sg_require_privileges(const char *verb);
 
 /* args.c */

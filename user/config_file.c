@@ -75,6 +75,8 @@ static int handler(void *user, const char *section, const char *name, const char
 				v[n++] = *c;
 		v[n] = '\0';
 		sg_setting_apply(name, v, &st->out->cfg, &st->out->ports, &st->out->ports_set);
+		if (!strcmp(name, "cookies"))
+			st->out->cookies_set = true;
 	}
 	sg_err_capture(NULL, 0);
 	return st->reason[0] ? 0 : 1;

@@ -18,6 +18,7 @@ struct sg_file_config {
 	struct sg_config cfg;	/* in: the base the file's keys apply to */
 	struct sg_ports ports;
 	bool ports_set;
+	bool cookies_set;	/* the file names a cookie mode */
 	struct sg_prefix_list allow, deny;
 	char interface[IF_NAMESIZE];	/* for 'synguard run'; empty if not given */
 };

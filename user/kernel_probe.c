@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <time.h>
 #include <sys/utsname.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
@@ -97,7 +98,86 @@ const char *sg_features_best_mode(const struct sg_features *f)
 {
 	if (f->reqsk_kfunc)
 		return "cookies-reqsk";
-	if (f->raw_syncookie)
-		return "cookies-synproxy";
 	return "filter-only";
+}
+
+/* The kernel's jiffies counter, from /proc/timer_list; 0 if unreadable. */
+static unsigned long long sg_jiffies(void)
+{
+	unsigned long long j = 0;
+	char line[128];
+	FILE *f = fopen("/proc/timer_list", "r");
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "jiffies: %llu", &j) == 1)
+			break;
+	fclose(f);
+	return j;
+}
+
+/* CONFIG_HZ measured: jiffies over 200 ms, rounded to the nearest value
+ * Kconfig offers. 0 if the counter cannot be read. */
+static unsigned int sg_measure_hz(void)
+{
+	static const unsigned int choices[] = { 100, 250, 300, 1000 };
+	struct timespec a, b, pause = { 0, 200 * 1000 * 1000 };
+	unsigned long long j0, j1;
+	unsigned int best = 0;
+	double hz, err = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	j0 = sg_jiffies();
+	nanosleep(&pause, NULL);
+	j1 = sg_jiffies();
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	if (!j0 || j1 <= j0)
+		return 0;
+	hz = (j1 - j0) / ((b.tv_sec - a.tv_sec) + (b.tv_nsec - a.tv_nsec) / 1e9);
+	for (unsigned int i = 0; i < sizeof(choices) / sizeof(choices[0]); i++) {
+		double e = hz > choices[i] ? hz - choices[i] : choices[i] - hz;
+
+		if (!best || e < err) {
+			best = choices[i];
+			err = e;
+		}
+	}
+	return best;
+}
+
+/*
+ * The Kconfig lines libbpf should use for the programs' __kconfig externs,
+ * or NULL where it finds the kernel's own config (/boot/config-RELEASE or
+ * /proc/config.gz), as on most distributions. Elsewhere libbpf would fail
+ * with "failed to open system Kconfig"; the one value synguard needs,
+ * CONFIG_HZ, is measured instead.
+ */
+const char *sg_kconfig_lines(void)
+{
+	static char lines[32];
+	char path[128];
+	struct utsname u;
+	unsigned int hz;
+
+	if (lines[0])
+		return lines;
+	if (!uname(&u)) {
+		snprintf(path, sizeof(path), "/boot/config-%s", u.release);
+		if (!access(path, R_OK))
+			return NULL;
+	}
+	if (!access("/proc/config.gz", R_OK))
+		return NULL;
+	hz = sg_measure_hz();
+	if (!hz) {
+		fprintf(stderr, "%s: warning: no kernel config (/boot/config-%s, "
+			"/proc/config.gz) and no /proc/timer_list to measure HZ: assuming 250\n",
+			sg_prog_name, u.release);
+		hz = 250;
+	} else if (sg_verbose)
+		fprintf(stderr, "%s: no kernel config found: CONFIG_HZ=%u, measured\n",
+			sg_prog_name, hz);
+	snprintf(lines, sizeof(lines), "CONFIG_HZ=%u\n", hz);
+	return lines;
 }

@@ -21,5 +21,6 @@ struct sg_features {
 void sg_features_probe(struct sg_features *f);
 int sg_features_require_base(const struct sg_features *f);
 const char *sg_features_best_mode(const struct sg_features *f);
+const char *sg_kconfig_lines(void);
 
 #endif /* SG_USER_KERNEL_PROBE_H */

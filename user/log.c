@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/syscall.h>
@@ -58,10 +59,92 @@ void sg_info(const char *fmt, ...)
 	fputc('\n', f);
 }
 
+/* The last program the kernel refused, and the verifier's decisive line. */
+static char sg_refused_prog[64], sg_refused_line[512];
+
+/* A verifier log line that tells what it was doing: an instruction ("12:
+ * (bf) r1 = r6"), a state ("12: R1=ctx()") or the source (";"). */
+static bool sg_log_trace_line(const char *line)
+{
+	const char *p = line;
+
+	if (*p == ';')
+		return true;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	return p > line && p[0] == ':' && p[1] == ' ';
+}
+
+/*
+ * Keeps what a failed load's verifier log says: libbpf prints it in one
+ * message, "prog 'NAME': -- BEGIN PROG LOAD LOG --\n...-- END PROG LOAD
+ * LOG --". The decisive lines are those after the last instruction traced
+ * and before the verifier's closing statistics ("processed N insns").
+ */
+static void sg_note_load_log(const char *msg)
+{
+	const char *name = strstr(msg, "prog '"), *begin = strstr(msg, "-- BEGIN PROG LOAD LOG --");
+	const char *end, *line, *next;
+	size_t n, used = 0;
+
+	if (!name || !begin || name > begin)
+		return;
+	name += strlen("prog '");
+	n = strcspn(name, "'");
+	snprintf(sg_refused_prog, sizeof(sg_refused_prog), "%.*s", (int)n, name);
+	sg_refused_line[0] = '\0';
+	end = strstr(begin, "-- END PROG LOAD LOG --");
+	if (!end)
+		end = begin + strlen(begin);
+	line = strchr(begin, '\n');
+	for (line = line ? line + 1 : end; line < end; line = next) {
+		next = memchr(line, '\n', end - line);
+		next = next ? next + 1 : end;
+		n = next - line;
+		while (n && (line[n - 1] == '\n' || line[n - 1] == ' '))
+			n--;
+		if (!n)
+			continue;
+		if (!strncmp(line, "processed ", 10) || !strncmp(line, "verification time", 17) ||
+		    !strncmp(line, "stack depth", 11))
+			break;
+		if (sg_log_trace_line(line)) {
+			used = 0;
+			sg_refused_line[0] = '\0';
+			continue;
+		}
+		if (used < sizeof(sg_refused_line))
+			used += snprintf(sg_refused_line + used, sizeof(sg_refused_line) - used,
+					 "%s%.*s", used ? "; " : "", (int)n, line);
+	}
+	if (!sg_refused_line[0])
+		snprintf(sg_refused_line, sizeof(sg_refused_line), "no verifier log");
+}
+
+bool sg_bpf_refusal(const char **prog, const char **line)
+{
+	if (!sg_refused_prog[0])
+		return false;
+	*prog = sg_refused_prog;
+	*line = sg_refused_line;
+	return true;
+}
+
 /* libbpf and libxdp narrate their fallbacks at warning level; synguard
- * reports what matters itself, so they speak only with --verbose. */
+ * reports what matters itself, so they speak only with --verbose. A
+ * verifier log is kept, to be summed up in one line. */
 static int sg_libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
+	if (level == LIBBPF_WARN && strstr(fmt, "BEGIN PROG LOAD LOG")) {
+		char *msg = NULL;
+		va_list copy;
+
+		va_copy(copy, ap);
+		if (vasprintf(&msg, fmt, copy) >= 0)
+			sg_note_load_log(msg);
+		va_end(copy);
+		free(msg);
+	}
 	if (!sg_verbose || (level == LIBBPF_DEBUG && sg_verbose < 2))
 		return 0;
 	return vfprintf(stderr, fmt, ap);

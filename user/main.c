@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "common.h"
+#include "xdp_attach.h"
 
 static const struct {
 	const char *name;
@@ -66,6 +67,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	sg_setup_library_logging();
+	sg_xdp_use_own_dispatcher();
 	for (size_t v = 0; v < ARRAY_SIZE(verbs); v++) {
 		if (strcmp(argv[i], verbs[v].name))
 			continue;

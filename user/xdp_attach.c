@@ -6,9 +6,50 @@
  * attaches the program alone; `status` reports which happened.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "xdp_attach.h"
+
+#ifndef SG_LIBDIR
+#define SG_LIBDIR "/usr/local/lib/synguard"
+#endif
+
+/*
+ * Points libxdp at synguard's own dispatcher (bpf/dispatcher/), whose
+ * slots may be replaced by a program that changes packet data: the
+ * dispatcher of libxdp 1.3 cannot run synguard on Linux >= 6.12.y. Looked
+ * for beside the binary (bpf/, the build tree) and in SG_LIBDIR; an
+ * LIBXDP_OBJECT_PATH the operator set is left alone.
+ */
+void sg_xdp_use_own_dispatcher(void)
+{
+	char exe[PATH_MAX], dir[PATH_MAX + 8], file[PATH_MAX + 32];
+	ssize_t n;
+	char *slash;
+
+	if (getenv("LIBXDP_OBJECT_PATH"))
+		return;
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = '\0';
+			snprintf(dir, sizeof(dir), "%s/bpf", exe);
+			snprintf(file, sizeof(file), "%s/xdp-dispatcher.o", dir);
+			if (!access(file, R_OK)) {
+				setenv("LIBXDP_OBJECT_PATH", dir, 0);
+				return;
+			}
+		}
+	}
+	if (!access(SG_LIBDIR "/xdp-dispatcher.o", R_OK))
+		setenv("LIBXDP_OBJECT_PATH", SG_LIBDIR, 0);
+}
 
 static const char *sg_libxdp_mode_name(enum xdp_attach_mode mode)
 {

@@ -8,6 +8,22 @@ import pytest
 import sgtest
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "matrix: also run in every guest of the kernel matrix")
+    for need, (_, what) in sgtest.NEEDS.items():
+        config.addinivalue_line("markers", "%s: needs %s" % (need, what))
+
+
+def pytest_runtest_setup(item):
+    """A test marked with a kernel need (sgtest.NEEDS) is skipped, with the
+    feature named, where the running kernel lacks it."""
+    for need in sgtest.NEEDS:
+        if item.get_closest_marker(need):
+            why = sgtest.missing(need)
+            if why:
+                pytest.skip(why)
+
+
 def pytest_sessionstart(session):
     if os.geteuid() != 0:
         pytest.exit("the end-to-end tests need root: run 'sudo make test'", 2)

@@ -27,6 +27,30 @@ SERVER4, CLIENT4 = "192.0.2.1", "192.0.2.2"
 SERVER6, CLIENT6 = "2001:db8::1", "2001:db8::2"
 
 _counter = 0
+_kernel = None
+
+# What a test needs of the kernel: the status --json kernel key, and how a
+# skip names it.
+NEEDS = {
+    "cookies": ("reqsk_kfunc", "bpf_sk_assign_tcp_reqsk (Linux >= 6.9), which SYN cookies need"),
+}
+
+
+def kernel():
+    """The running kernel's features, as 'synguard status --json' reports them."""
+    global _kernel
+    if _kernel is None:
+        out = run([SYNGUARD, "status", "--json"]).stdout
+        _kernel = json.loads(out)["kernel"]
+    return _kernel
+
+
+def missing(need):
+    """Why this kernel cannot run a test that needs @need (NEEDS), or None."""
+    key, what = NEEDS[need]
+    if kernel().get(key):
+        return None
+    return "needs %s; kernel %s lacks it" % (what, kernel()["release"])
 
 
 def run(cmd, check=True, timeout=60, **kw):

@@ -7,7 +7,11 @@ import signal
 import subprocess
 import time
 
+import pytest
+
 import sgtest
+
+pytestmark = pytest.mark.cookies
 
 SYNFLOOD = os.path.join(sgtest.REPO, "build", "synflood")
 
@@ -105,6 +109,7 @@ def test_auto_engages_above_threshold_and_disengages_after_cooldown(web):
     assert stats(srv)["answers"]["synack"] == after
 
 
+@pytest.mark.matrix
 def test_set_changes_a_running_attachment(web):
     """'set' changes the mode and ports at once, keeps the program and its
     counters, and refuses bad settings without touching the running ones."""

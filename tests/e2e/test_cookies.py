@@ -16,6 +16,8 @@ import pytest
 
 import sgtest
 
+pytestmark = pytest.mark.cookies
+
 PORT = 8080
 TCPINFO = os.path.join(os.path.dirname(__file__), "tcpinfo.py")
 ADDRS = [sgtest.SERVER4, sgtest.SERVER6]
@@ -124,6 +126,7 @@ def test_many_sequential_and_concurrent(web):
     assert s["dropped"] == 0
 
 
+@pytest.mark.matrix
 def test_large_transfers_match_baseline(infosrv):
     """100 MB each way through cookie-made sockets runs at the speed of the
     same transfer without synguard: a window scale the two ends disagreed on
@@ -150,6 +153,7 @@ def test_large_transfers_match_baseline(infosrv):
         assert cookie[k] >= 0.4 * base[k], (k, cookie[k] / 1e6, base[k] / 1e6)
 
 
+@pytest.mark.matrix
 def test_syn_flood_from_spoofed_sources(web):
     """A bounded SYN flood from spoofed addresses of the test subnet: every
     legitimate request still succeeds and the server holds no half-open

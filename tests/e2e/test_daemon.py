@@ -7,6 +7,8 @@ import signal
 import subprocess
 import time
 
+import pytest
+
 import sgtest
 
 SYNFLOOD = os.path.join(sgtest.REPO, "build", "synflood")
@@ -57,6 +59,7 @@ def stats(ns):
     return ns.synguard_json("stats", "sg0", "--json", "--interval", "0")
 
 
+@pytest.mark.cookies
 def test_run_serves_metrics_streams_events_and_detaches(web, tmp_path):
     srv, cli = web.server, web.client
     conf = tmp_path / "synguard.conf"
@@ -115,6 +118,7 @@ print(s.recv(100).split(b"\r\n")[0].decode(), flush=True)
 """
 
 
+@pytest.mark.cookies
 def test_restart_with_keep_attached_keeps_connections_and_counters(web, tmp_path):
     srv, cli = web.server, web.client
     conf = tmp_path / "synguard.conf"

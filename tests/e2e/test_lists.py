@@ -1,5 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 """Allow and deny lists: live, by prefix, deny over allow, both families."""
+import pytest
+
 import sgtest
 
 
@@ -15,6 +17,7 @@ URL4 = "http://%s/" % sgtest.SERVER4
 URL6 = "http://[%s]/" % sgtest.SERVER6
 
 
+@pytest.mark.cookies
 def test_deny_then_allow_live(web):
     srv, cli = web.server, web.client
     srv.synguard("attach", "sg0", "--ports", "80", "--cookies", "always")
@@ -49,6 +52,7 @@ def test_deny_then_allow_live(web):
     assert s["passes"]["allowed"] == before["passes"]["allowed"]
 
 
+@pytest.mark.matrix
 def test_list_output_and_errors(web):
     srv = web.server
     srv.synguard("attach", "sg0", "--ports", "80")

@@ -2,9 +2,12 @@
 """The CLI from any network namespace: nsenter and ip netns exec, and equal
 interface names in different namespaces kept apart."""
 import glob
+import pytest
+
 import sgtest
 
 
+@pytest.mark.cookies
 def test_ip_netns_exec_finds_pins(topo):
     """ip netns exec remounts /sys; synguard must still find its pins."""
     srv = topo.server

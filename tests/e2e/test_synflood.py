@@ -42,6 +42,7 @@ def test_synflood_argument_errors(topo, args, needle):
     assert r.stderr.count("\n") == 1
 
 
+@pytest.mark.cookies
 def test_syn_flood_answered_and_bounded(web):
     srv, cli = web.server, web.client
     srv.synguard("attach", "sg0", "--ports", "80", "--cookies", "always")
@@ -64,6 +65,7 @@ def test_syn_flood_answered_and_bounded(web):
     assert c["cookies_sent"] == c["syns"] >= s["cookies"]["syns"] + 0.5 * out["sent"]
 
 
+@pytest.mark.cookies
 def test_rate_limit(web):
     srv, cli = web.server, web.client
     srv.synguard("attach", "sg0", "--ports", "80", "--cookies", "always")
@@ -73,6 +75,7 @@ def test_rate_limit(web):
     assert 0.8 < out["seconds"] < 1.5
 
 
+@pytest.mark.cookies
 def test_legitimate_clients_served_during_flood(web):
     srv, cli = web.server, web.client
     srv.synguard("attach", "sg0", "--ports", "80", "--cookies", "always")
@@ -89,6 +92,8 @@ def test_legitimate_clients_served_during_flood(web):
     assert srv.exec(["ss", "-Htan", "state", "syn-recv"]).stdout.strip() == ""
 
 
+@pytest.mark.cookies
+@pytest.mark.matrix
 def test_ack_and_rst_floods(web):
     """Spoofed ACKs reaching the listener carry no valid cookie and are
     dropped in XDP; so are spoofed RSTs, which match no socket (cookies

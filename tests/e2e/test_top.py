@@ -3,6 +3,8 @@
 import os
 import time
 
+import pytest
+
 import sgtest
 from sgtest import run
 
@@ -22,6 +24,7 @@ def wait_for(session, needle, secs=8):
     raise AssertionError("%r not on the screen:\n%s" % (needle, text))
 
 
+@pytest.mark.cookies
 def test_top_shows_live_counters_resizes_and_quits(web):
     srv, cli = web.server, web.client
     srv.synguard("attach", "sg0", "--ports", "80", "--cookies", "always")

@@ -26,7 +26,8 @@ def stats(ns, *args):
     return ns.synguard_json("stats", "sg0", "--json", "--interval", "0", *args)
 
 
-@pytest.mark.parametrize("cookies", ["always", "off"])
+@pytest.mark.parametrize("cookies", [pytest.param("always", marks=pytest.mark.cookies), "off"])
+@pytest.mark.matrix
 def test_curl_through_synguard_ipv4_ipv6(web, cookies):
     srv, cli = web.server, web.client
     srv.synguard("attach", "sg0", "--ports", "80", "--cookies", cookies)
@@ -56,6 +57,7 @@ def test_curl_through_synguard_ipv4_ipv6(web, cookies):
     assert int(listen[listen.index("TcpPassiveOpens") + 1]) == 40
 
 
+@pytest.mark.matrix
 def test_invalid_flags_dropped_and_counted(web):
     srv, cli = web.server, web.client
     srv.synguard("attach", "sg0", "--ports", "80,443")
@@ -82,6 +84,7 @@ def test_invalid_flags_dropped_and_counted(web):
     assert sgtest.curl(cli, "http://%s/" % sgtest.SERVER4, count=3) == ["200"] * 3
 
 
+@pytest.mark.matrix
 def test_stats_json_schema_and_rates(web):
     srv, cli = web.server, web.client
     srv.synguard("attach", "sg0", "--ports", "80")
@@ -129,6 +132,7 @@ def test_stats_watch_until_interrupted(web):
     assert out.count("\033[H\033[2J") >= 2 and "pkts/s" in out
 
 
+@pytest.mark.matrix
 def test_events_stream(web):
     srv, cli = web.server, web.client
     srv.synguard("attach", "sg0", "--ports", "80")

@@ -16,7 +16,9 @@ int harness_init(void)
 	__u32 zero = 0;
 
 	sg_features_probe(&features);
-	skel = synguard_bpf__open();
+	DECLARE_LIBBPF_OPTS(bpf_object_open_opts, oopts, .kconfig = sg_kconfig_lines());
+
+	skel = synguard_bpf__open_opts(&oopts);
 	if (!skel || !ports) {
 		fprintf(stderr, "cannot open the synguard BPF object\n");
 		return -1;
@@ -26,8 +28,11 @@ int harness_init(void)
 	if (!features.reqsk_kfunc)
 		bpf_program__set_autoload(skel->progs.synguard_tc, false);
 	if (synguard_bpf__load(skel)) {
-		fprintf(stderr, "cannot load the synguard BPF object on Linux %s (root needed)\n",
-			features.release);
+		const char *prog = "?", *line = "no verifier log";
+
+		sg_bpf_refusal(&prog, &line);
+		fprintf(stderr, "cannot load the synguard BPF object on Linux %s: program %s: %s\n",
+			features.release, prog, line);
 		return -1;
 	}
 	if (sg_ports_parse("80,443,8000-8100", ports) ||

@@ -614,6 +614,21 @@ static void test_ports_parse(void **state)
 	free(p);
 }
 
+/* A program the kernel refuses is reported by name with the verifier's
+ * decisive line, the one attach prints (sg_bpf_refusal()). */
+static void test_refusal_reported(void **state)
+{
+	struct bpf_object *obj = bpf_object__open_file("build/tests/refused.bpf.o", NULL);
+	const char *prog = NULL, *line = NULL;
+
+	assert_non_null(obj);
+	assert_int_not_equal(bpf_object__load(obj), 0);
+	bpf_object__close(obj);
+	assert_true(sg_bpf_refusal(&prog, &line));
+	assert_string_equal(prog, "refused_xdp");
+	assert_non_null(strstr(line, "invalid access to packet"));
+}
+
 int run_xdp_tests(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -640,6 +655,7 @@ int run_xdp_tests(void)
 		cmocka_unit_test(test_event_rate_limit),
 		cmocka_unit_test(test_event_ring_full_counts_lost),
 		cmocka_unit_test(test_ports_parse),
+		cmocka_unit_test(test_refusal_reported),
 	};
 
 	return cmocka_run_group_tests_name("xdp", tests, NULL, NULL);
