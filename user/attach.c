@@ -456,10 +456,10 @@ int cmd_attach(int argc, char **argv)
 		cfg = fc->cfg;
 		if (fc->ports_set)
 			*ports = fc->ports;
-		if (strlen(args.config) >= SG_CONF_PATH_MAX ||
-		    !realpath(args.config, conf.path)) {
-			err = -ENAMETOOLONG;
-			sg_err("cannot record the path of %s for reload", args.config);
+		err = sg_conf_path_resolve(args.config, &conf);
+		if (err) {
+			sg_err("cannot record the path of %s for reload: %s", args.config,
+			       strerror(-err));
 			goto out;
 		}
 	}

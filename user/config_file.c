@@ -112,3 +112,20 @@ void sg_file_config_free(struct sg_file_config *c)
 	c->allow.items = c->deny.items = NULL;
 	c->allow.n = c->deny.n = 0;
 }
+
+/* The absolute path of @file in @out, for reload. realpath() gets its own
+ * buffer: the resolved path may be far longer than @file (symlinks). */
+int sg_conf_path_resolve(const char *file, struct sg_conf_path *out)
+{
+	char *abs = realpath(file, NULL);
+	int err = 0;
+
+	if (!abs)
+		return -errno;
+	if (strlen(abs) >= sizeof(out->path))
+		err = -ENAMETOOLONG;
+	else
+		snprintf(out->path, sizeof(out->path), "%s", abs);
+	free(abs);
+	return err;
+}

@@ -25,5 +25,6 @@ struct sg_file_config {
 
 int sg_file_config_load(const char *path, struct sg_file_config *out);
 void sg_file_config_free(struct sg_file_config *c);
+int sg_conf_path_resolve(const char *file, struct sg_conf_path *out);
 
 #endif /* SG_USER_CONFIG_FILE_H */

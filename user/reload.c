@@ -71,9 +71,9 @@ int cmd_reload(int argc, char **argv)
 		goto out;
 	}
 	if (file) {
-		if (strlen(file) >= SG_CONF_PATH_MAX || !realpath(file, conf.path)) {
-			err = -ENOENT;
-			sg_err("cannot read %s: %s", file, strerror(errno));
+		err = sg_conf_path_resolve(file, &conf);
+		if (err) {
+			sg_err("cannot read %s: %s", file, strerror(-err));
 			goto out;
 		}
 	} else if (!conf.path[0]) {
