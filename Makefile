@@ -33,7 +33,8 @@ UNIT_OBJS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%.o,$(UNIT_SRCS))
 DISPATCHER := $(BUILD)/bpf/xdp-dispatcher.o
 TEST_BPF  := $(patsubst tests/bpf/%.bpf.c,$(BUILD)/tests/%.bpf.o,$(wildcard tests/bpf/*.bpf.c))
 
-.PHONY: all deps test-deps bench-deps test unit e2e vmtest demo bench install uninstall vmlinux clean
+.PHONY: all deps test-deps bench-deps test unit e2e vmtest demo bench install uninstall deb vmlinux \
+	clean
 .DEFAULT_GOAL := all
 # Keep the BPF object and skeleton: they are intermediates of build/synguard.
 .SECONDARY:
@@ -60,10 +61,10 @@ $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 
 $(BUILD)/user/%.o: user/%.c $(SKELS) | $(BUILD)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/synguard: $(USER_OBJS)
-	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) $^ -o $@ $(LDLIBS)
 
 # synflood, the lab attack simulator, shares a few of the CLI's helpers.
 SYNFLOOD_OBJS := $(BUILD)/user/synflood/synflood.o \
@@ -140,6 +141,16 @@ uninstall:
 	cmp -s dist/synguard.conf $(DESTDIR)$(SYSCONFDIR)/synguard/synguard.conf && \
 		rm -f $(DESTDIR)$(SYSCONFDIR)/synguard/synguard.conf && \
 		rmdir $(DESTDIR)$(SYSCONFDIR)/synguard 2>/dev/null || true
+
+# The Debian package (debian/), built from a copy of this tree in
+# build/deb/src so that its outputs land in build/deb; lintian must pass.
+deb:
+	@scripts/deps.sh deb
+	rm -rf $(BUILD)/deb && mkdir -p $(BUILD)/deb/src
+	tar --exclude=./$(BUILD) --exclude=./.git -cf - . | tar -xf - -C $(BUILD)/deb/src
+	cd $(BUILD)/deb/src && dpkg-buildpackage -us -uc -b
+	lintian --fail-on error,warning $(BUILD)/deb/synguard_*.changes
+	@ls $(BUILD)/deb/synguard_*.deb
 
 # Regenerate vmlinux.h from the running kernel's BTF.
 vmlinux:

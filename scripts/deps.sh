@@ -8,6 +8,7 @@
 #   scripts/deps.sh build      only what `make` needs
 #   scripts/deps.sh test       what `make test` and `make demo` need
 #   scripts/deps.sh vm         what the kernel matrix in VMs needs (in test)
+#   scripts/deps.sh deb        what `make deb` needs
 #   scripts/deps.sh bench      what `make bench` needs
 set -euo pipefail
 
@@ -25,18 +26,21 @@ test_pkgs=(
 # the kernel matrix: qemu, the initramfs, Debian's kernels; xdp-loader
 # for the coexistence test
 vm_pkgs=(qemu-system-x86 busybox-static cpio xz-utils kmod xdp-tools)
+# make deb
+deb_pkgs=(debhelper dpkg-dev lintian)
 # the benchmark's netfilter SYNPROXY contender and its plots
 bench_pkgs=(nftables gnuplot-nox)
 
 want=("${build_pkgs[@]}")
 case "${1:-all}" in
 build) ;;
-test) want+=("${test_pkgs[@]}" "${vm_pkgs[@]}") ;;
+test) want+=("${test_pkgs[@]}" "${vm_pkgs[@]}" "${deb_pkgs[@]}") ;;
 vm) want+=("${vm_pkgs[@]}") ;;
+deb) want+=("${deb_pkgs[@]}") ;;
 bench) want+=("${test_pkgs[@]}" "${bench_pkgs[@]}") ;;
-all) want+=("${test_pkgs[@]}" "${vm_pkgs[@]}" "${bench_pkgs[@]}") ;;
+all) want+=("${test_pkgs[@]}" "${vm_pkgs[@]}" "${deb_pkgs[@]}" "${bench_pkgs[@]}") ;;
 *)
-	echo "deps.sh: unknown set '$1' (use: build, test, vm, bench, all)" >&2
+	echo "deps.sh: unknown set '$1' (use: build, test, vm, deb, bench, all)" >&2
 	exit 2
 	;;
 esac

@@ -5,10 +5,11 @@
 # run one shell command in the current folder inside, stream the console,
 # and exit with the command's status.
 #
-#   scripts/vm/boot.sh [-c CPUS] [-m MEM] [-o OUTDIR] [-q QEMU_ARG]... KERNEL_DIR COMMAND
+#   scripts/vm/boot.sh [-s] [-c CPUS] [-m MEM] [-o OUTDIR] [-q QEMU_ARG]... KERNEL_DIR COMMAND
 #
 # KERNEL_DIR holds vmlinuz, config, release and lib/modules/RELEASE (what
 # scripts/vm/kernels.sh writes, or a kernel of your own laid out alike).
+# -s boots systemd as PID 1, which runs COMMAND as a service.
 # OUTDIR is mounted read-write at /run/sg-out in the guest. Exit status 124:
 # the guest timed out (SG_VM_TIMEOUT seconds, default 900); 125: it did not boot.
 set -euo pipefail
@@ -18,8 +19,10 @@ cpus=${SG_VM_CPUS:-2}
 mem=2048
 out=
 qemu_extra=()
-while getopts c:m:o:q: opt; do
+init_opt=
+while getopts sc:m:o:q: opt; do
 	case $opt in
+	s) init_opt=sg.systemd=1 ;;
 	c) cpus=$OPTARG ;;
 	m) mem=$OPTARG ;;
 	o) out=$OPTARG ;;
@@ -64,7 +67,7 @@ timeout --foreground -k 5 "$timeout" qemu-system-x86_64 \
 	-device virtio-9p-pci,fsdev=out,mount_tag=out \
 	-device virtio-rng-pci \
 	"${qemu_extra[@]}" \
-	-append "console=ttyS0 panic=-1 quiet loglevel=4 sg.guest=$here/guest.sh sg.kdir=$kdir" \
+	-append "console=ttyS0 panic=-1 quiet loglevel=4 sg.guest=$here/guest.sh sg.kdir=$kdir $init_opt" \
 	</dev/null 2>&1 | tee "$log" || status=$?
 rc=$(sed -n 's/^sg-vm: exit \([0-9]*\).*/\1/p' "$log" | tail -n 1)
 [ -n "$own_out" ] && rm -rf "$own_out"

@@ -1,30 +1,31 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# PID 1 of a matrix guest, in the host's root (read-only, tmpfs overlay):
-# mount what a test needs, put the guest kernel's modules and config where
-# modprobe and libbpf look, run /run/sg-out/cmd, print its exit status on
-# the console and power off. Options come from the kernel command line:
-# sg.kdir= (the kernel's cache folder on the host's root).
+# PID 1 of a matrix guest, in the host's root (read-only, tmpfs overlay),
+# or the service systemd runs there (sg.systemd=1): mount what a test needs,
+# run /run/sg-out/cmd, print its exit status on the console and power off.
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/root LANG=C.UTF-8 TERM=dumb
-mount -t proc proc /proc
-mount -t sysfs sys /sys
-mount -t tmpfs -o mode=755 tmpfs /run
-mount -t tmpfs tmpfs /tmp
-mount -t tmpfs tmpfs /var/tmp
-mkdir -p /dev/pts /dev/shm
-# what udev would make: bash's process substitution needs /dev/fd
-ln -sf /proc/self/fd /dev/fd
-ln -sf /proc/self/fd/0 /dev/stdin
-ln -sf /proc/self/fd/1 /dev/stdout
-ln -sf /proc/self/fd/2 /dev/stderr
-mount -t devpts devpts /dev/pts
-mount -t tmpfs tmpfs /dev/shm
-mount -t bpf bpf /sys/fs/bpf
-mount -t cgroup2 cgroup2 /sys/fs/cgroup
-mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
-mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
+# Under systemd (not PID 1 here) all of this is mounted already.
+if [ "$$" = 1 ]; then
+	mount -t proc proc /proc
+	mount -t sysfs sys /sys
+	mount -t tmpfs -o mode=755 tmpfs /run
+	mount -t tmpfs tmpfs /tmp
+	mount -t tmpfs tmpfs /var/tmp
+	mkdir -p /dev/pts /dev/shm
+	# what udev would make: bash's process substitution needs /dev/fd
+	ln -sf /proc/self/fd /dev/fd
+	ln -sf /proc/self/fd/0 /dev/stdin
+	ln -sf /proc/self/fd/1 /dev/stdout
+	ln -sf /proc/self/fd/2 /dev/stderr
+	mount -t devpts devpts /dev/pts
+	mount -t tmpfs tmpfs /dev/shm
+	mount -t bpf bpf /sys/fs/bpf
+	mount -t cgroup2 cgroup2 /sys/fs/cgroup
+	mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+	mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
+fi
 
 finish() {
 	echo "sg-vm: exit $1"
@@ -33,16 +34,7 @@ finish() {
 	sleep 30
 }
 
-kdir=
-for opt in $(cat /proc/cmdline); do
-	case $opt in
-	sg.kdir=*) kdir=${opt#sg.kdir=} ;;
-	esac
-done
-rel=$(uname -r)
-mkdir -p /usr/lib/modules/$rel /run/sg-out
-mount --bind "$kdir/lib/modules/$rel" /usr/lib/modules/$rel || finish 125
-cp "$kdir/config" /boot/config-$rel || finish 125
+mkdir -p /run/sg-out
 mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 out /run/sg-out || finish 125
 hostname sg-vm
 ip link set lo up

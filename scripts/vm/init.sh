@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # /init of the matrix initramfs: mount the host's root read-only over 9p
-# with a tmpfs overlay and switch to the guest script (sg.guest=) there.
+# with a tmpfs overlay, put the kernel's modules and config in place, and
+# switch to the guest script (sg.guest=) there, or to systemd running it
+# as a service (sg.systemd=1).
 /bin/busybox --install -s /bin
 mount -t proc proc /proc
 mount -t sysfs sys /sys
@@ -22,13 +24,48 @@ mount -t tmpfs -o size=1g tmpfs /upper
 mkdir -p /upper/u /upper/w
 mount -t overlay overlay -o lowerdir=/lower,upperdir=/upper/u,workdir=/upper/w /root ||
 	die "cannot mount the overlay"
-guest=
+guest= kdir= systemd=
 for opt in $(cat /proc/cmdline); do
 	case $opt in
 	sg.guest=*) guest=${opt#sg.guest=} ;;
+	sg.kdir=*) kdir=${opt#sg.kdir=} ;;
+	sg.systemd=*) systemd=${opt#sg.systemd=} ;;
 	esac
 done
 [ -x "/root$guest" ] || die "no guest script '$guest' in the host's root"
+# This kernel's modules where modprobe looks, and its config where libbpf does.
+rel=$(cat /release)
+mkdir -p /root/usr/lib/modules/$rel
+mount --bind "/root$kdir/lib/modules/$rel" /root/usr/lib/modules/$rel || die "no modules in $kdir"
+cp "/root$kdir/config" /root/boot/config-$rel || die "no config in $kdir"
 umount /proc /sys
 mount --move /dev /root/dev
+if [ "$systemd" = 1 ]; then
+	# systemd as PID 1, booting only sysinit, basic and the test service.
+	# These machines' root marks a container (/.dockerenv, no udev), where
+	# systemd leaves bpffs unmounted; on a machine it mounts it at boot.
+	mount -t sysfs sys /root/sys && mount -t bpf bpf /root/sys/fs/bpf ||
+		die "cannot mount bpffs for systemd"
+	mkdir -p /root/etc/systemd/system
+	cat >/root/etc/systemd/system/sg-vm.service <<UNIT
+[Unit]
+Description=synguard kernel-matrix guest
+After=basic.target
+
+[Service]
+Type=oneshot
+ExecStart=/bin/sh $guest
+StandardOutput=tty
+StandardError=tty
+TTYPath=/dev/ttyS0
+UNIT
+	cat >/root/etc/systemd/system/sg-vm.target <<UNIT
+[Unit]
+Description=synguard kernel-matrix boot
+Requires=basic.target sg-vm.service
+After=basic.target
+AllowIsolate=yes
+UNIT
+	exec switch_root /root /lib/systemd/systemd systemd.unit=sg-vm.target
+fi
 exec switch_root /root "$guest"

@@ -12,6 +12,8 @@
 #
 # A kernel of your own is a folder holding vmlinuz, config, release (its
 # `uname -r`) and lib/modules/RELEASE; its mode is reported, not asserted.
+# The name "systemd" boots the 6.12 kernel with systemd as PID 1 and tests
+# the Debian package there (tests/vm/systemd.sh); it runs by default.
 # SG_VM_CPUS, SG_VM_TIMEOUT and SG_VM_CACHE tune scripts/vm/boot.sh.
 set -u
 cd "$(dirname "$0")/../.."
@@ -19,12 +21,24 @@ conf=tests/vm/kernels.conf
 out=build/vm
 mkdir -p "$out"
 
-names=${KERNELS:-$(awk '!/^#/ && NF {print $1}' "$conf")}
+names=${KERNELS:-$(awk '!/^#/ && NF {print $1}' "$conf") systemd}
 passed=0 failed=0 skipped=0 status=0
 : >"$out/results.tsv"
 for k in $names; do
-	expect= dispatcher=
-	if [ -d "$k" ]; then
+	expect= dispatcher= systemd=
+	if [ "$k" = systemd ]; then
+		# the package, built here, installed in the guest
+		if ! make -s deb >build/deb.log 2>&1; then
+			tail -n 20 build/deb.log
+			echo "matrix: make deb failed (build/deb.log)" >&2
+			status=1
+			failed=$((failed + 1))
+			continue
+		fi
+		kdir=$(scripts/vm/kernels.sh 6.12 | tail -n 1) || { status=1; continue; }
+		label=6.12+systemd
+		systemd=1
+	elif [ -d "$k" ]; then
 		kdir=$(realpath "$k")
 		label=$(cat "$kdir/release" 2>/dev/null || basename "$kdir")
 	else
@@ -50,7 +64,11 @@ for k in $names; do
 	gout=$out/$label
 	rm -rf "$gout" && mkdir -p "$gout"
 	start=$(date +%s)
-	scripts/vm/boot.sh -o "$gout" "$kdir" "env ${env[*]} tests/run.sh guest"
+	if [ -n "$systemd" ]; then
+		scripts/vm/boot.sh -s -o "$gout" "$kdir" "tests/vm/systemd.sh"
+	else
+		scripts/vm/boot.sh -o "$gout" "$kdir" "env ${env[*]} tests/run.sh guest"
+	fi
 	rc=$?
 	secs=$(($(date +%s) - start))
 	line=$(grep -a -E '^[0-9]+ passed, [0-9]+ failed' "$gout/console.log" | tail -n 1)
@@ -61,6 +79,7 @@ for k in $names; do
 		[ "$f" -gt 0 ] || f=1
 	fi
 	mode=$(sed -n 's/.*best mode: \([a-z-]*\).*/\1/p' "$gout/console.log" | tail -n 1)
+	[ -n "$systemd" ] && mode=systemd
 	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$release" "${mode:-?}" "$p" "$f" "$s" \
 		"$secs" >>"$out/results.tsv"
 	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))

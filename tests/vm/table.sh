@@ -19,6 +19,9 @@ table() {
 	fi
 	while IFS=$'\t' read -r l r m p f s _; do
 		d=$(awk -F'\t' -v k="$l" '$1 == k {print $4}' "$conf")
+		case $l in
+		*+systemd) d="systemd as PID 1: the Debian package and its unit" ;;
+		esac
 		echo "| $r | $d | $m | $p | $s | $f |"
 	done <build/vm/results.tsv
 }
