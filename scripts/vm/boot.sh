@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Boot a kernel under qemu with the host's root (read-only, tmpfs overlay),
-# run one shell command in the current folder inside, stream the console,
+# run one shell command in the current folder inside (seen there at
+# /sg-src), stream the console,
 # and exit with the command's status.
 #
 #   scripts/vm/boot.sh [-s] [-c CPUS] [-m MEM] [-o OUTDIR] [-q QEMU_ARG]... KERNEL_DIR COMMAND
@@ -48,7 +49,6 @@ if [ -z "$out" ]; then
 fi
 mkdir -p "$out"
 printf '%s\n' "$cmd" >"$out/cmd"
-pwd >"$out/cwd"
 log=$out/console.log
 
 # /dev/kvm here is paravirtual without vmx/svm, where a stock kernel hangs:
@@ -67,7 +67,7 @@ timeout --foreground -k 5 "$timeout" qemu-system-x86_64 \
 	-device virtio-9p-pci,fsdev=out,mount_tag=out \
 	-device virtio-rng-pci \
 	"${qemu_extra[@]}" \
-	-append "console=ttyS0 panic=-1 quiet loglevel=4 sg.guest=$here/guest.sh sg.kdir=$kdir $init_opt" \
+	-append "console=ttyS0 panic=-1 quiet loglevel=4 sg.guest=$here/guest.sh sg.kdir=$kdir sg.src=$PWD $init_opt" \
 	</dev/null 2>&1 | tee "$log" || status=$?
 rc=$(sed -n 's/^sg-vm: exit \([0-9]*\).*/\1/p' "$log" | tail -n 1)
 [ -n "$own_out" ] && rm -rf "$own_out"

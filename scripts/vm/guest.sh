@@ -11,8 +11,6 @@ if [ "$$" = 1 ]; then
 	mount -t proc proc /proc
 	mount -t sysfs sys /sys
 	mount -t tmpfs -o mode=755 tmpfs /run
-	mount -t tmpfs tmpfs /tmp
-	mount -t tmpfs tmpfs /var/tmp
 	mkdir -p /dev/pts /dev/shm
 	# what udev would make: bash's process substitution needs /dev/fd
 	ln -sf /proc/self/fd /dev/fd
@@ -42,6 +40,6 @@ ip link set lo up
 echo "127.0.0.1 localhost sg-vm" >/etc/hosts
 : >/etc/resolv.conf
 
-cd "$(cat /run/sg-out/cwd)" || finish 125
+cd /sg-src || finish 125
 sh /run/sg-out/cmd </dev/null
 finish $?

@@ -24,15 +24,23 @@ mount -t tmpfs -o size=1g tmpfs /upper
 mkdir -p /upper/u /upper/w
 mount -t overlay overlay -o lowerdir=/lower,upperdir=/upper/u,workdir=/upper/w /root ||
 	die "cannot mount the overlay"
-guest= kdir= systemd=
+guest= kdir= systemd= src=
 for opt in $(cat /proc/cmdline); do
 	case $opt in
 	sg.guest=*) guest=${opt#sg.guest=} ;;
+	sg.src=*) src=${opt#sg.src=} ;;
 	sg.kdir=*) kdir=${opt#sg.kdir=} ;;
 	sg.systemd=*) systemd=${opt#sg.systemd=} ;;
 	esac
 done
 [ -x "/root$guest" ] || die "no guest script '$guest' in the host's root"
+# The folder the command runs in, at /sg-src: wherever it is on the host
+# (/tmp, say), nothing the guest mounts can hide it there.
+mkdir -p /root/sg-src
+mount --bind "/root$src" /root/sg-src || die "no folder $src in the host's root"
+case $guest in
+"$src"/*) guest=/sg-src${guest#"$src"} ;;
+esac
 # This kernel's modules where modprobe looks, and its config where libbpf does.
 rel=$(cat /release)
 mkdir -p /root/usr/lib/modules/$rel
