@@ -35,12 +35,15 @@ for opt in $(cat /proc/cmdline); do
 done
 [ -x "/root$guest" ] || die "no guest script '$guest' in the host's root"
 # The folder the command runs in, at /sg-src: wherever it is on the host
-# (/tmp, say), nothing the guest mounts can hide it there.
+# (/tmp, say), nothing the guest mounts or cleans can reach it there.
 mkdir -p /root/sg-src
 mount --bind "/root$src" /root/sg-src || die "no folder $src in the host's root"
 case $guest in
 "$src"/*) guest=/sg-src${guest#"$src"} ;;
 esac
+# A /tmp of the guest's own, over the host's: at boot systemd-tmpfiles
+# empties /tmp (D /tmp in tmp.conf), which must not reach the host's files.
+mount -t tmpfs tmpfs /root/tmp
 # This kernel's modules where modprobe looks, and its config where libbpf does.
 rel=$(cat /release)
 mkdir -p /root/usr/lib/modules/$rel
