@@ -55,7 +55,8 @@ __noinline int compat_test(struct xdp_md *ctx)
 	return ret;
 }
 
-/* Runs slot @i if enabled: false to stop the chain with @ret set. */
+/* Runs slot @i if enabled; returns from the dispatcher when the slot is
+ * empty or its verdict is not one to chain on. */
 #define SG_RUN(i, fn)							\
 	do {								\
 		if (conf.num_progs_enabled < (i) + 1)			\

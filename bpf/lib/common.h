@@ -45,12 +45,12 @@
 
 /*
  * A 16-bit header field in host order, bounded where the verifier can see
- * it. Verifiers before Linux 6.18 give a byte swap's result no bounds at
- * all, and refuse it in pointer math ("math between pkt pointer and
- * register with unbounded min value is not allowed") or as an index ("R3
- * unbounded memory access, make sure to bounds check any such access");
- * clang drops a plain mask as redundant, so the value is hidden from it
- * first.
+ * it. Older verifiers (6.12's, measured; 6.18's tracks it) give a byte
+ * swap's result no bounds at all, and refuse it in pointer math ("math
+ * between pkt pointer and register with unbounded min value is not
+ * allowed") or as an index ("R3 unbounded memory access, make sure to
+ * bounds check any such access"); clang drops a plain mask as redundant,
+ * so the value is hidden from it first.
  */
 static sg_always_inline __u32 sg_ntohs(__be16 v)
 {
