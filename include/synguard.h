@@ -73,6 +73,8 @@
 	X(INFO_HANDSHAKES, handshakes)					\
 	X(INFO_REQSK_FAILED, reqsk_failed)				\
 	X(INFO_META_FAILED, meta_failed)				\
+	X(INFO_HANDOFFS, handoffs)					\
+	X(INFO_HANDOFF_FAILED, handoff_failed)				\
 	X(INFO_KEY_DERIVED, key_derived)				\
 	X(INFO_SYN_NO_LOOKUP, syn_no_lookup)				\
 	X(INFO_ACK_NO_LOOKUP, ack_no_lookup)				\
@@ -241,6 +243,41 @@ struct sg_meta {
 	__u8 flags;		/* SG_META_* */
 	__u32 tsval;		/* the ACK's TSval and TSecr, host order */
 	__u32 tsecr;
+};
+
+/*
+ * The handoff: where the driver gives XDP no metadata room (vmxnet3, ena,
+ * gve), XDP puts a validated cookie's options in handoff_map under the
+ * flow, and synguard_tc takes them from there. The entry names the ACK's
+ * sequence numbers, so only that ACK (or its retransmission) uses it.
+ */
+#define SG_HANDOFF_ENTRIES	8192
+#define SG_HANDOFF_TTL_NS	1000000000ULL	/* XDP to TC takes microseconds */
+#define SG_HANDOFF_STAMP_SHIFT	20		/* stamp units: ns >> 20, ~1 ms */
+
+/* Value of handoff_map, whose key is the flow (struct sg_flow). */
+struct sg_handoff {
+	struct sg_meta meta;
+	__u32 seq;		/* the ACK's, network order */
+	__u32 ack_seq;
+	__u32 stamp;		/* bpf_ktime_get_coarse_ns() >> SG_HANDOFF_STAMP_SHIFT */
+};
+
+/* How cookie ACKs reach the TC program (sg_handoff_state.path). */
+enum sg_handoff_path {
+	SG_HANDOFF_META = 0,	/* XDP metadata, falling back to the map */
+	SG_HANDOFF_MAP_KNOWN = 1, /* the map: the driver is known to have no metadata */
+	SG_HANDOFF_MAP_FORCED = 2, /* the map: the operator chose it (--handoff map) */
+	SG_HANDOFF_MAP_LEARNED = 3, /* the map: the driver refused metadata once */
+};
+
+/* The single-entry handoff global: the path, and until when TC looks for
+ * entries (bpf_ktime_get_coarse_ns(); 0 = never yet). */
+struct sg_handoff_state {
+	__u32 path;		/* enum sg_handoff_path */
+	__u32 pad;
+	__u64 learned_ns;	/* bpf_ktime_get_coarse_ns() of the first refusal */
+	__u64 until_ns;
 };
 
 /*
@@ -425,7 +462,8 @@ struct sg_attach_info {
 	char ifname[SG_IFNAMSIZ];
 	__u32 tc_link_id;	/* TCX link of synguard_tc, 0 if none */
 	__u32 pin_layout;	/* SG_PIN_LAYOUT of the synguard that attached */
-	__u32 reserved[6];
+	char driver[16];	/* the interface's driver (ethtool), "" if unknown */
+	__u32 reserved[2];
 };
 
 /*

@@ -12,6 +12,7 @@
 #include <bpf/libbpf.h>
 
 #include "attachment.h"
+#include "handoff.h"
 #include "cookies.h"
 #include "kernel_probe.h"
 #include "live.h"
@@ -56,6 +57,10 @@ static void attach_usage(FILE *f)
 		"      --socket-counter on|off  on (default): a sockops program on the root\n"
 		"                         cgroup counts live sockets, so that ACKs from sources\n"
 		"                         without one skip the socket lookup; off: none\n"
+		"      --handoff auto|map auto (default): cookie ACKs reach the TC program in\n"
+		"                         XDP metadata, or through a map where the driver\n"
+		"                         has no metadata room (known, or learned from its\n"
+		"                         first refusal); map: always through the map\n"
 		"  -h, --help             this text\n",
 		SG_DEFAULT_SYN_THRESHOLD, SG_DEFAULT_COOLDOWN_MS / 1000, SG_DEFAULT_EVENT_RATE);
 }
@@ -74,6 +79,7 @@ struct attach_args {
 	__u32 limits[4];	/* syn limit, burst, handshake limit, burst */
 	const char *config;
 	bool no_counter;	/* --socket-counter off */
+	bool handoff_map;	/* --handoff map */
 	__u32 given;		/* ATTACH_* of the options on the command line */
 };
 
@@ -146,6 +152,7 @@ static int attach_parse(int argc, char **argv, struct attach_args *a)
 		{ "handshake-burst", required_argument, NULL, 1003 },
 		{ "config", required_argument, NULL, 'f' },
 		{ "socket-counter", required_argument, NULL, 1004 },
+		{ "handoff", required_argument, NULL, 1005 },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
@@ -218,6 +225,13 @@ static int attach_parse(int argc, char **argv, struct attach_args *a)
 				return -EINVAL;
 			}
 			a->no_counter = !strcmp(optarg, "off");
+			break;
+		case 1005:
+			if (strcmp(optarg, "auto") && strcmp(optarg, "map")) {
+				sg_err("bad --handoff '%s' (use auto or map)", optarg);
+				return -EINVAL;
+			}
+			a->handoff_map = !strcmp(optarg, "map");
 			break;
 		case 'h':
 			attach_usage(stdout);
@@ -295,10 +309,14 @@ static int attach_fill_maps(struct synguard_bpf *skel, const struct attach_args 
 		.tc_link_id = tc_link_id,
 		.pin_layout = SG_PIN_LAYOUT,
 	};
+	struct sg_handoff_state handoff = {};
 	__u32 zero = 0;
 	int err;
 
 	snprintf(info.ifname, sizeof(info.ifname), "%s", ifc->name);
+	sg_iface_driver(ifc->name, info.driver, sizeof(info.driver));	/* "" if none */
+	handoff.path = sg_handoff_initial(args->handoff_map, args->mode != XDP_MODE_SKB,
+					  info.driver);
 	err = sg_netns_cookie(&info.netns_cookie);
 	if (err)
 		return err;
@@ -306,7 +324,8 @@ static int attach_fill_maps(struct synguard_bpf *skel, const struct attach_args 
 	if (bpf_map_update_elem(bpf_map__fd(skel->maps.cookie_key_map), &zero, key, 0) ||
 	    bpf_map_update_elem(bpf_map__fd(skel->maps.data_config), &zero, &cfg, 0) ||
 	    bpf_map_update_elem(bpf_map__fd(skel->maps.data_ports), &zero, ports, 0) ||
-	    bpf_map_update_elem(bpf_map__fd(skel->maps.info_map), &zero, &info, 0)) {
+	    bpf_map_update_elem(bpf_map__fd(skel->maps.info_map), &zero, &info, 0) ||
+	    bpf_map_update_elem(bpf_map__fd(skel->maps.data_handoff_state), &zero, &handoff, 0)) {
 		err = -errno;
 		sg_err("cannot write synguard's configuration maps: %s", strerror(errno));
 		return err;

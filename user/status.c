@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "attachment.h"
+#include "handoff.h"
 #include "cookies.h"
 #include "kernel_probe.h"
 #include "live.h"
@@ -72,7 +73,8 @@ static const char *status_state(const struct sg_attachment *a)
 static json_t *status_attachment_json(const struct sg_attachment *a)
 {
 	json_t *o = json_object();
-	char when[32], *ports = status_ports(a);
+	char when[32], why[96], *ports = status_ports(a);
+	struct sg_handoff_state st;
 	long long live;
 
 	sg_iso_time(a->info.attached_at, when, sizeof(when));
@@ -86,6 +88,15 @@ static json_t *status_attachment_json(const struct sg_attachment *a)
 	json_object_set_new(o, "ports", json_string(ports));
 	json_object_set_new(o, "cookies", json_string(sg_cookie_mode_name(status_cookie_mode(a))));
 	json_object_set_new(o, "tc_link_id", json_integer(a->info.tc_link_id));
+	json_object_set_new(o, "driver", json_string(a->info.driver));
+	if (!sg_handoff_read(a, &st)) {
+		json_t *h = json_object();
+
+		sg_handoff_reason(a, &st, why, sizeof(why));
+		json_object_set_new(h, "path", json_string(sg_handoff_path_name(st.path)));
+		json_object_set_new(h, "reason", json_string(why));
+		json_object_set_new(o, "handoff", h);
+	}
 	live = sg_live_sockets(a);
 	json_object_set_new(o, "live_sockets", live >= 0 ? json_integer(live) : json_null());
 	json_object_set_new(o, "attached_at", json_string(when));
@@ -125,7 +136,8 @@ static void status_human(const struct sg_features *f, const char *ns_dir,
 		printf("not attached to any interface in this network namespace\n");
 	for (int i = 0; i < n; i++) {
 		const struct sg_attachment *a = &list[i];
-		char when[32], *ports = status_ports(a);
+		char when[32], why[96], *ports = status_ports(a);
+		struct sg_handoff_state st;
 		long long live;
 
 		sg_iso_time(a->info.attached_at, when, sizeof(when));
@@ -142,6 +154,11 @@ static void status_human(const struct sg_features *f, const char *ns_dir,
 		else
 			printf(", live sockets not counted");
 		printf(", since %s\n", when);
+		if (a->info.tc_link_id && !sg_handoff_read(a, &st)) {
+			sg_handoff_reason(a, &st, why, sizeof(why));
+			printf("  cookie ACKs reach TC through %s: %s\n",
+			       st.path == SG_HANDOFF_META ? "XDP metadata" : "handoff_map", why);
+		}
 		free(ports);
 	}
 }

@@ -4,7 +4,8 @@
  * socket (established, request or time-wait) passes untouched. One that
  * reaches the listener must carry a valid synguard cookie, or one the
  * kernel issued itself; a valid synguard cookie is handed to the TC
- * program as XDP metadata, which completes the handshake natively.
+ * program (as XDP metadata, or through handoff.h where the driver has
+ * none), which completes the handshake natively.
  * The connection table (live.h) lets established flows' ACKs pass before
  * they get here; one from a source with no socket at all is judged by its
  * cookie without a socket lookup.
@@ -14,6 +15,7 @@
 
 #include "common.h"
 #include "cookie.h"
+#include "handoff.h"
 #include "parse.h"
 #include "limits.h"
 #include "live.h"
@@ -153,7 +155,8 @@ static sg_always_inline bool sg_kernel_cookie_maybe(const struct sg_config *cfg,
 }
 
 /* A valid synguard cookie ACK: within the source's handshake limit, it is
- * handed to synguard_tc in the frame's metadata. */
+ * handed to synguard_tc in the frame's metadata, or through handoff_map
+ * where the driver gives XDP no metadata room. */
 static sg_always_inline __u32 sg_cookie_ack_pass(struct xdp_md *ctx, struct sg_pkt *pkt,
 						 const struct sg_config *cfg,
 						 const struct sg_flow *f, __u32 data,
@@ -183,16 +186,20 @@ static sg_always_inline __u32 sg_cookie_ack_pass(struct xdp_md *ctx, struct sg_p
 	m.tsval = o.tsval;
 	m.tsecr = o.tsecr;
 
-	if (bpf_xdp_adjust_meta(ctx, -(int)sizeof(m))) {
-		sg_count(SG_STAT_INFO_META_FAILED, 0);
-		return SG_STAT_PASS_TCP;
+	if (sg_handoff_meta_first()) {
+		if (!bpf_xdp_adjust_meta(ctx, -(int)sizeof(m))) {
+			meta = (void *)(long)ctx->data_meta;
+			if ((void *)(meta + 1) > (void *)(long)ctx->data)
+				return SG_STAT_PASS_TCP;	/* cannot happen */
+			*meta = m;
+			return SG_STAT_PASS_COOKIE_ACK;
+		}
+		sg_handoff_learn();	/* this ACK and all after it: the map */
 	}
-	meta = (void *)(long)ctx->data_meta;
-	if ((void *)(meta + 1) > (void *)(long)ctx->data) {
-		sg_count(SG_STAT_INFO_META_FAILED, 0);
+	if (sg_handoff_put(ctx, (f->family == 6 ? SG_HANDOFF_V6 : 0) | (__u32)pkt->l3_off << 16 |
+			   pkt->l4_off, (__u32)m.mss << 16 | (__u32)m.snd_wscale << 8 | m.flags,
+			   m.tsval, m.tsecr))
 		return SG_STAT_PASS_TCP;
-	}
-	*meta = m;
 	return SG_STAT_PASS_COOKIE_ACK;
 }
 

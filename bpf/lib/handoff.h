@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * The handoff of a validated cookie ACK's options from XDP to TC without
+ * XDP metadata (struct sg_handoff in include/synguard.h). XDP writes an
+ * entry under the flow; TC looks for one only while entries are being
+ * written (sg_handoff.until_ns), so established flows pay one comparison
+ * when no handshake goes this way. The map is shared by every CPU: RPS may
+ * run TC on another CPU than XDP, and a NAPI poll may run XDP on a whole
+ * batch of frames before TC sees the first of them.
+ */
+#ifndef SG_BPF_HANDOFF_H
+#define SG_BPF_HANDOFF_H
+
+#include "common.h"
+#include "cookie.h"
+#include "maps.h"
+#include "stats.h"
+
+#define SG_HANDOFF_V6	(1u << 31)	/* in sg_handoff_put()'s @offs */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, SG_HANDOFF_ENTRIES);
+	__type(key, struct sg_flow);
+	__type(value, struct sg_handoff);
+} handoff_map SEC(".maps");
+
+/* pinned as handoff_state_map */
+struct sg_handoff_state sg_handoff SG_GLOBAL(handoff_state) = {};
+
+/* Should XDP try metadata first? Not once the map is the path. */
+static sg_always_inline bool sg_handoff_meta_first(void)
+{
+	return SG_READ(sg_handoff.path) == SG_HANDOFF_META;
+}
+
+/* The driver refused metadata: the map from now on (the first refusal's
+ * time is kept for status). */
+static sg_always_inline void sg_handoff_learn(void)
+{
+	sg_count(SG_STAT_INFO_META_FAILED, 0);
+	if (SG_READ(sg_handoff.path) == SG_HANDOFF_META) {
+		SG_READ(sg_handoff.learned_ns) = bpf_ktime_get_coarse_ns();
+		SG_READ(sg_handoff.path) = SG_HANDOFF_MAP_LEARNED;
+	}
+}
+
+/*
+ * XDP: the options of a valid cookie ACK, whose IP header is at @l3_off
+ * (@family 4 or 6) and TCP header at @l4_off, into handoff_map: @word is
+ * mss << 16 | snd_wscale << 8 | SG_META_* flags, @tsval and @tsecr the
+ * ACK's. Returns 0, or -1 if the map refused it. A global function, with
+ * scalars only: the hot paths keep neither its code nor its stack (a flow
+ * passed by address would live on their stack), and it reads the headers
+ * afresh, since packet pointers are void past bpf_xdp_adjust_meta().
+ */
+__noinline int sg_handoff_put(struct xdp_md *ctx, __u32 offs, __u32 word, __u32 tsval,
+			      __u32 tsecr)
+{
+	__u32 l3_off = offs >> 16 & 0x3fff, l4_off = offs & 0x3fff;
+	__u64 now = bpf_ktime_get_coarse_ns();
+	struct sg_handoff h;
+	struct tcphdr *tcp;
+	struct sg_flow f;
+	void *data, *end;
+
+	if (!ctx)
+		return -1;
+	data = (void *)(long)ctx->data;
+	end = (void *)(long)ctx->data_end;
+	tcp = data + l4_off;
+	if ((void *)(tcp + 1) > end)
+		return -1;
+	if (offs & SG_HANDOFF_V6) {
+		struct ipv6hdr *ip6 = data + l3_off;
+
+		if ((void *)(ip6 + 1) > end)
+			return -1;
+		__builtin_memset(&f, 0, sizeof(f));
+		f.family = 6;
+		__builtin_memcpy(f.saddr, &ip6->saddr, 16);
+		__builtin_memcpy(f.daddr, &ip6->daddr, 16);
+		f.sport = tcp->source;
+		f.dport = tcp->dest;
+	} else {
+		struct iphdr *ip4 = data + l3_off;
+
+		if ((void *)(ip4 + 1) > end)
+			return -1;
+		sg_flow4(&f, ip4, tcp);
+	}
+	h.meta.magic = SG_META_MAGIC;
+	h.meta.mss = word >> 16;
+	h.meta.snd_wscale = word >> 8;
+	h.meta.flags = word;
+	h.meta.tsval = tsval;
+	h.meta.tsecr = tsecr;
+	h.seq = tcp->seq;
+	h.ack_seq = tcp->ack_seq;
+	h.stamp = now >> SG_HANDOFF_STAMP_SHIFT;
+	if (bpf_map_update_elem(&handoff_map, &f, &h, BPF_ANY)) {
+		sg_count(SG_STAT_INFO_HANDOFF_FAILED, 0);
+		return -1;
+	}
+	/* The window moves in steps of half its length: one write to the
+	 * shared line every half second at most, not one per ACK. */
+	if (SG_READ(sg_handoff.until_ns) < now + SG_HANDOFF_TTL_NS / 2)
+		SG_READ(sg_handoff.until_ns) = now + SG_HANDOFF_TTL_NS;
+	sg_count(SG_STAT_INFO_HANDOFFS, 0);
+	return 0;
+}
+
+/* TC: is an entry possibly waiting? */
+static sg_always_inline bool sg_handoff_open(void)
+{
+	__u64 until = SG_READ(sg_handoff.until_ns);
+
+	return until && bpf_ktime_get_coarse_ns() < until;
+}
+
+/* TC: the entry XDP made for this very ACK, into @m, and gone from the map.
+ * Returns false if there is none (or a stale one). */
+static sg_always_inline bool sg_handoff_take(const struct sg_pkt *pkt, struct sg_meta *m)
+{
+	struct tcphdr *tcp = pkt->tcp;
+	struct sg_handoff *h;
+	struct sg_flow f;
+	bool fresh;
+
+	if ((((__u8 *)tcp)[13] & (SG_TCP_SYN | SG_TCP_RST | SG_TCP_ACK)) != SG_TCP_ACK)
+		return false;
+	sg_flow_from_pkt(pkt, &f);
+	h = bpf_map_lookup_elem(&handoff_map, &f);
+	if (!h || h->seq != tcp->seq || h->ack_seq != tcp->ack_seq)
+		return false;
+	fresh = (__u32)(bpf_ktime_get_coarse_ns() >> SG_HANDOFF_STAMP_SHIFT) - h->stamp <
+		(__u32)(SG_HANDOFF_TTL_NS >> SG_HANDOFF_STAMP_SHIFT);
+	*m = h->meta;
+	bpf_map_delete_elem(&handoff_map, &f);
+	return fresh;
+}
+
+#endif /* SG_BPF_HANDOFF_H */

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* The XDP-to-TC handoff of cookie ACKs: which path, and why (handoff.c). */
+#ifndef SG_USER_HANDOFF_H
+#define SG_USER_HANDOFF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "common.h"
+
+struct sg_attachment;
+
+int sg_iface_driver(const char *ifname, char *buf, size_t len);
+bool sg_driver_lacks_meta(const char *driver);
+__u32 sg_handoff_initial(bool forced, bool native, const char *driver);
+int sg_handoff_read(const struct sg_attachment *a, struct sg_handoff_state *st);
+const char *sg_handoff_path_name(__u32 path);
+void sg_handoff_reason(const struct sg_attachment *a, const struct sg_handoff_state *st,
+		       char *buf, size_t len);
+
+#endif /* SG_USER_HANDOFF_H */
