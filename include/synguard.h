@@ -249,7 +249,9 @@ struct sg_meta {
  * The handoff: where the driver gives XDP no metadata room (vmxnet3, ena,
  * gve), XDP puts a validated cookie's options in handoff_map under the
  * flow, and synguard_tc takes them from there. The entry names the ACK's
- * sequence numbers, so only that ACK (or its retransmission) uses it.
+ * sequence numbers, so only that ACK (or its retransmission) uses it, and
+ * only once: the request right behind the ACK carries the same cookie and
+ * must reach the child socket, not build a second one.
  */
 #define SG_HANDOFF_ENTRIES	8192
 #define SG_HANDOFF_TTL_NS	1000000000ULL	/* XDP to TC takes microseconds */
@@ -261,6 +263,7 @@ struct sg_handoff {
 	__u32 seq;		/* the ACK's, network order */
 	__u32 ack_seq;
 	__u32 stamp;		/* bpf_ktime_get_coarse_ns() >> SG_HANDOFF_STAMP_SHIFT */
+	__u32 taken;		/* TC built the request socket from it */
 };
 
 /* How cookie ACKs reach the TC program (sg_handoff_state.path). */

@@ -57,10 +57,11 @@ static void attach_usage(FILE *f)
 		"      --socket-counter on|off  on (default): a sockops program on the root\n"
 		"                         cgroup counts live sockets, so that ACKs from sources\n"
 		"                         without one skip the socket lookup; off: none\n"
-		"      --handoff auto|map auto (default): cookie ACKs reach the TC program in\n"
-		"                         XDP metadata, or through a map where the driver\n"
-		"                         has no metadata room (known, or learned from its\n"
-		"                         first refusal); map: always through the map\n"
+		"      --handoff MODE     how cookie ACKs reach the TC program: auto (default):\n"
+		"                         in XDP metadata, or through a map where the driver\n"
+		"                         is known to have no metadata room or refuses it\n"
+		"                         once; metadata: try metadata on any driver (a\n"
+		"                         refusal still switches); map: always the map\n"
 		"  -h, --help             this text\n",
 		SG_DEFAULT_SYN_THRESHOLD, SG_DEFAULT_COOLDOWN_MS / 1000, SG_DEFAULT_EVENT_RATE);
 }
@@ -79,7 +80,7 @@ struct attach_args {
 	__u32 limits[4];	/* syn limit, burst, handshake limit, burst */
 	const char *config;
 	bool no_counter;	/* --socket-counter off */
-	bool handoff_map;	/* --handoff map */
+	__u32 handoff;		/* --handoff: enum sg_handoff_choice */
 	__u32 given;		/* ATTACH_* of the options on the command line */
 };
 
@@ -227,11 +228,8 @@ static int attach_parse(int argc, char **argv, struct attach_args *a)
 			a->no_counter = !strcmp(optarg, "off");
 			break;
 		case 1005:
-			if (strcmp(optarg, "auto") && strcmp(optarg, "map")) {
-				sg_err("bad --handoff '%s' (use auto or map)", optarg);
+			if (sg_handoff_choice_parse(optarg, &a->handoff))
 				return -EINVAL;
-			}
-			a->handoff_map = !strcmp(optarg, "map");
 			break;
 		case 'h':
 			attach_usage(stdout);
@@ -315,8 +313,7 @@ static int attach_fill_maps(struct synguard_bpf *skel, const struct attach_args 
 
 	snprintf(info.ifname, sizeof(info.ifname), "%s", ifc->name);
 	sg_iface_driver(ifc->name, info.driver, sizeof(info.driver));	/* "" if none */
-	handoff.path = sg_handoff_initial(args->handoff_map, args->mode != XDP_MODE_SKB,
-					  info.driver);
+	handoff.path = sg_handoff_initial(args->handoff, args->mode != XDP_MODE_SKB, info.driver);
 	err = sg_netns_cookie(&info.netns_cookie);
 	if (err)
 		return err;

@@ -58,11 +58,32 @@ bool sg_driver_lacks_meta(const char *driver)
 	return false;
 }
 
-__u32 sg_handoff_initial(bool forced, bool native, const char *driver)
+static const struct {
+	const char *name;
+	__u32 choice;
+} sg_handoff_choices[] = {
+	{ "auto", SG_HANDOFF_AUTO },
+	{ "metadata", SG_HANDOFF_TRY_META },
+	{ "map", SG_HANDOFF_FORCE_MAP },
+};
+
+int sg_handoff_choice_parse(const char *s, __u32 *out)
 {
-	if (forced)
+	for (size_t i = 0; i < ARRAY_SIZE(sg_handoff_choices); i++) {
+		if (!strcmp(s, sg_handoff_choices[i].name)) {
+			*out = sg_handoff_choices[i].choice;
+			return 0;
+		}
+	}
+	sg_err("bad --handoff '%s' (use auto, metadata or map)", s);
+	return -EINVAL;
+}
+
+__u32 sg_handoff_initial(__u32 choice, bool native, const char *driver)
+{
+	if (choice == SG_HANDOFF_FORCE_MAP)
 		return SG_HANDOFF_MAP_FORCED;
-	if (native && sg_driver_lacks_meta(driver))
+	if (choice == SG_HANDOFF_AUTO && native && sg_driver_lacks_meta(driver))
 		return SG_HANDOFF_MAP_KNOWN;
 	return SG_HANDOFF_META;
 }

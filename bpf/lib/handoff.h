@@ -2,9 +2,9 @@
 /*
  * The handoff of a validated cookie ACK's options from XDP to TC without
  * XDP metadata (struct sg_handoff in include/synguard.h). XDP writes an
- * entry under the flow; TC looks for one only while entries are being
- * written (sg_handoff.until_ns), so established flows pay one comparison
- * when no handshake goes this way. The map is shared by every CPU: RPS may
+ * entry under the flow, TC takes it once (the LRU evicts it later), and
+ * looks for one only while entries are being written (sg_handoff.until_ns),
+ * so established flows pay one comparison when no handshake goes this way. The map is shared by every CPU: RPS may
  * run TC on another CPU than XDP, and a NAPI poll may run XDP on a whole
  * batch of frames before TC sees the first of them.
  */
@@ -17,9 +17,11 @@
 #include "stats.h"
 
 #define SG_HANDOFF_V6	(1u << 31)	/* in sg_handoff_put()'s @offs */
+#define SG_EEXIST	17		/* errno.h is not for BPF objects */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(map_flags, BPF_F_NO_COMMON_LRU);	/* per-CPU free lists: no shared lock */
 	__uint(max_entries, SG_HANDOFF_ENTRIES);
 	__type(key, struct sg_flow);
 	__type(value, struct sg_handoff);
@@ -27,6 +29,12 @@ struct {
 
 /* pinned as handoff_state_map */
 struct sg_handoff_state sg_handoff SG_GLOBAL(handoff_state) = {};
+
+static sg_always_inline bool sg_handoff_fresh(const struct sg_handoff *h, __u64 now)
+{
+	return (__u32)(now >> SG_HANDOFF_STAMP_SHIFT) - h->stamp <
+	       (__u32)(SG_HANDOFF_TTL_NS >> SG_HANDOFF_STAMP_SHIFT);
+}
 
 /* Should XDP try metadata first? Not once the map is the path. */
 static sg_always_inline bool sg_handoff_meta_first(void)
@@ -59,10 +67,11 @@ __noinline int sg_handoff_put(struct xdp_md *ctx, __u32 offs, __u32 word, __u32 
 {
 	__u32 l3_off = offs >> 16 & 0x3fff, l4_off = offs & 0x3fff;
 	__u64 now = bpf_ktime_get_coarse_ns();
-	struct sg_handoff h;
+	struct sg_handoff h, *old;
 	struct tcphdr *tcp;
 	struct sg_flow f;
 	void *data, *end;
+	long err;
 
 	if (!ctx)
 		return -1;
@@ -98,7 +107,18 @@ __noinline int sg_handoff_put(struct xdp_md *ctx, __u32 offs, __u32 word, __u32 
 	h.seq = tcp->seq;
 	h.ack_seq = tcp->ack_seq;
 	h.stamp = now >> SG_HANDOFF_STAMP_SHIFT;
-	if (bpf_map_update_elem(&handoff_map, &f, &h, BPF_ANY)) {
+	h.taken = 0;
+	/* The same handshake's entry already (the request behind its ACK, or
+	 * a retransmission) stays as it is, taken or not: one lookup. A new
+	 * one goes in unless another CPU's went in first; an old one is
+	 * replaced. */
+	old = bpf_map_lookup_elem(&handoff_map, &f);
+	if (old && old->seq == h.seq && old->ack_seq == h.ack_seq && sg_handoff_fresh(old, now))
+		return 0;
+	err = bpf_map_update_elem(&handoff_map, &f, &h, old ? BPF_ANY : BPF_NOEXIST);
+	if (err == -SG_EEXIST)
+		return 0;
+	if (err) {
 		sg_count(SG_STAT_INFO_HANDOFF_FAILED, 0);
 		return -1;
 	}
@@ -118,26 +138,25 @@ static sg_always_inline bool sg_handoff_open(void)
 	return until && bpf_ktime_get_coarse_ns() < until;
 }
 
-/* TC: the entry XDP made for this very ACK, into @m, and gone from the map.
- * Returns false if there is none (or a stale one). */
+/* TC: the options of the entry XDP made for this very ACK, into @m, if no
+ * packet took them before. False if there is none, or a stale one. */
 static sg_always_inline bool sg_handoff_take(const struct sg_pkt *pkt, struct sg_meta *m)
 {
 	struct tcphdr *tcp = pkt->tcp;
 	struct sg_handoff *h;
 	struct sg_flow f;
-	bool fresh;
 
 	if ((((__u8 *)tcp)[13] & (SG_TCP_SYN | SG_TCP_RST | SG_TCP_ACK)) != SG_TCP_ACK)
 		return false;
 	sg_flow_from_pkt(pkt, &f);
 	h = bpf_map_lookup_elem(&handoff_map, &f);
-	if (!h || h->seq != tcp->seq || h->ack_seq != tcp->ack_seq)
+	if (!h || h->seq != tcp->seq || h->ack_seq != tcp->ack_seq ||
+	    !sg_handoff_fresh(h, bpf_ktime_get_coarse_ns()))
 		return false;
-	fresh = (__u32)(bpf_ktime_get_coarse_ns() >> SG_HANDOFF_STAMP_SHIFT) - h->stamp <
-		(__u32)(SG_HANDOFF_TTL_NS >> SG_HANDOFF_STAMP_SHIFT);
+	if (__sync_fetch_and_or(&h->taken, 1))
+		return false;	/* another packet of the handshake has it */
 	*m = h->meta;
-	bpf_map_delete_elem(&handoff_map, &f);
-	return fresh;
+	return true;
 }
 
 #endif /* SG_BPF_HANDOFF_H */

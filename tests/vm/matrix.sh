@@ -25,7 +25,7 @@ names=${KERNELS:-$(awk '!/^#/ && NF {print $1}' "$conf") systemd}
 passed=0 failed=0 skipped=0 status=0
 : >"$out/results.tsv"
 for k in $names; do
-	expect= dispatcher= systemd=
+	expect= dispatcher= nics= systemd=
 	if [ "$k" = systemd ]; then
 		# the package, built here, installed in the guest
 		if ! make -s deb >build/deb.log 2>&1; then
@@ -42,7 +42,8 @@ for k in $names; do
 		kdir=$(realpath "$k")
 		label=$(cat "$kdir/release" 2>/dev/null || basename "$kdir")
 	else
-		read -r _ expect dispatcher _ < <(awk -F"\t" -v k="$k" '$1 == k {print $1, $2, $3}' "$conf")
+		read -r _ expect dispatcher nics _ < <(awk -F"\t" -v k="$k" \
+			'$1 == k {print $1, $2, $3, $4}' "$conf")
 		if [ -z "$expect" ]; then
 			echo "matrix: unknown kernel '$k' (see $conf, or name a kernel folder)" >&2
 			status=1
@@ -61,13 +62,28 @@ for k in $names; do
 	env=(SG_IN_VM=1)
 	[ -n "$expect" ] && env+=(SG_EXPECT_MODE="$expect")
 	[ "$dispatcher" = yes ] && env+=(SG_EXPECT_DISPATCHER=1)
+	qemu=()
+	if [ "$nics" = yes ]; then
+		# Three server NICs, each joined by a qemu hub of its own to a
+		# virtio-net client NIC: nothing they send leaves qemu. Their
+		# MACs tell tests/e2e/test_nics.py which is which.
+		i=0
+		for model in vmxnet3 virtio-net-pci e1000; do
+			qemu+=(-q -netdev -q "hubport,id=s$i,hubid=$i"
+			       -q -device -q "$model,netdev=s$i,mac=52:54:00:5a:0$i:01,romfile="
+			       -q -netdev -q "hubport,id=c$i,hubid=$i"
+			       -q -device -q "virtio-net-pci,netdev=c$i,mac=52:54:00:5a:0$i:02,romfile=")
+			i=$((i + 1))
+		done
+		env+=(SG_EXPECT_NICS=1)
+	fi
 	gout=$out/$label
 	rm -rf "$gout" && mkdir -p "$gout"
 	start=$(date +%s)
 	if [ -n "$systemd" ]; then
 		scripts/vm/boot.sh -s -o "$gout" "$kdir" "tests/vm/systemd.sh"
 	else
-		scripts/vm/boot.sh -o "$gout" "$kdir" "env ${env[*]} tests/run.sh guest"
+		scripts/vm/boot.sh "${qemu[@]}" -o "$gout" "$kdir" "env ${env[*]} tests/run.sh guest"
 	fi
 	rc=$?
 	secs=$(($(date +%s) - start))
