@@ -27,6 +27,21 @@ struct {
 	__type(value, struct sg_handoff);
 } handoff_map SEC(".maps");
 
+/* sg_handoff_put()'s key and value, out of its stack: with it the call
+ * chain through it took 544 bytes on 6.1, whose verifier rounds each
+ * frame up to 32 ("combined stack size of 3 calls is 544. Too large"). */
+struct sg_handoff_scratch {
+	struct sg_flow f;
+	struct sg_handoff h;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct sg_handoff_scratch);
+} handoff_scratch SEC(".maps");
+
 /* pinned as handoff_state_map */
 struct sg_handoff_state sg_handoff SG_GLOBAL(handoff_state) = {};
 
@@ -65,15 +80,16 @@ static sg_always_inline void sg_handoff_learn(void)
 __noinline int sg_handoff_put(struct xdp_md *ctx, __u32 offs, __u32 word, __u32 tsval,
 			      __u32 tsecr)
 {
-	__u32 l3_off = offs >> 16 & 0x3fff, l4_off = offs & 0x3fff;
+	__u32 l3_off = offs >> 16 & 0x3fff, l4_off = offs & 0x3fff, zero = 0;
 	__u64 now = bpf_ktime_get_coarse_ns();
-	struct sg_handoff h, *old;
+	struct sg_handoff_scratch *s;
+	struct sg_handoff *old;
 	struct tcphdr *tcp;
-	struct sg_flow f;
 	void *data, *end;
 	long err;
 
-	if (!ctx)
+	s = bpf_map_lookup_elem(&handoff_scratch, &zero);
+	if (!ctx || !s)
 		return -1;
 	data = (void *)(long)ctx->data;
 	end = (void *)(long)ctx->data_end;
@@ -85,37 +101,38 @@ __noinline int sg_handoff_put(struct xdp_md *ctx, __u32 offs, __u32 word, __u32 
 
 		if ((void *)(ip6 + 1) > end)
 			return -1;
-		__builtin_memset(&f, 0, sizeof(f));
-		f.family = 6;
-		__builtin_memcpy(f.saddr, &ip6->saddr, 16);
-		__builtin_memcpy(f.daddr, &ip6->daddr, 16);
-		f.sport = tcp->source;
-		f.dport = tcp->dest;
+		__builtin_memset(&s->f, 0, sizeof(s->f));
+		s->f.family = 6;
+		__builtin_memcpy(s->f.saddr, &ip6->saddr, 16);
+		__builtin_memcpy(s->f.daddr, &ip6->daddr, 16);
+		s->f.sport = tcp->source;
+		s->f.dport = tcp->dest;
 	} else {
 		struct iphdr *ip4 = data + l3_off;
 
 		if ((void *)(ip4 + 1) > end)
 			return -1;
-		sg_flow4(&f, ip4, tcp);
+		sg_flow4(&s->f, ip4, tcp);
 	}
-	h.meta.magic = SG_META_MAGIC;
-	h.meta.mss = word >> 16;
-	h.meta.snd_wscale = word >> 8;
-	h.meta.flags = word;
-	h.meta.tsval = tsval;
-	h.meta.tsecr = tsecr;
-	h.seq = tcp->seq;
-	h.ack_seq = tcp->ack_seq;
-	h.stamp = now >> SG_HANDOFF_STAMP_SHIFT;
-	h.taken = 0;
+	s->h.meta.magic = SG_META_MAGIC;
+	s->h.meta.mss = word >> 16;
+	s->h.meta.snd_wscale = word >> 8;
+	s->h.meta.flags = word;
+	s->h.meta.tsval = tsval;
+	s->h.meta.tsecr = tsecr;
+	s->h.seq = tcp->seq;
+	s->h.ack_seq = tcp->ack_seq;
+	s->h.stamp = now >> SG_HANDOFF_STAMP_SHIFT;
+	s->h.taken = 0;
 	/* The same handshake's entry already (the request behind its ACK, or
 	 * a retransmission) stays as it is, taken or not: one lookup. A new
 	 * one goes in unless another CPU's went in first; an old one is
 	 * replaced. */
-	old = bpf_map_lookup_elem(&handoff_map, &f);
-	if (old && old->seq == h.seq && old->ack_seq == h.ack_seq && sg_handoff_fresh(old, now))
+	old = bpf_map_lookup_elem(&handoff_map, &s->f);
+	if (old && old->seq == s->h.seq && old->ack_seq == s->h.ack_seq &&
+	    sg_handoff_fresh(old, now))
 		return 0;
-	err = bpf_map_update_elem(&handoff_map, &f, &h, old ? BPF_ANY : BPF_NOEXIST);
+	err = bpf_map_update_elem(&handoff_map, &s->f, &s->h, old ? BPF_ANY : BPF_NOEXIST);
 	if (err == -SG_EEXIST)
 		return 0;
 	if (err) {

@@ -13,6 +13,7 @@
 #include "common.h"
 #include "ack.h"
 #include "handoff.h"
+#include "live.h"
 #include "parse.h"
 #include "stats.h"
 
@@ -83,8 +84,12 @@ static sg_always_inline int sg_tc_complete(struct __sk_buff *skb, const struct s
 	/* No metadata: a cookie ACK from a driver without it, perhaps. */
 	if (!sg_handoff_open())
 		return SG_TC_ACT_OK;
-	if (sg_parse_frame(data, (void *)(long)skb->data_end, &pkt) != SG_PARSED_TCP ||
-	    !sg_handoff_take(&pkt, &m))
+	if (sg_parse_frame(data, (void *)(long)skb->data_end, &pkt) != SG_PARSED_TCP)
+		return SG_TC_ACT_OK;
+	/* an established flow the connection table knows has no entry */
+	if ((cfg->flags & SG_CFG_LIVE) && sg_live_known(&pkt))
+		return SG_TC_ACT_OK;
+	if (!sg_handoff_take(&pkt, &m))
 		return SG_TC_ACT_OK;
 	return sg_tc_assign(skb, &pkt, cfg, &m);
 }

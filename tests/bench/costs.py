@@ -29,6 +29,7 @@ import sgtest
 from sgtest import run
 
 PROG_COST = os.path.join(sgtest.REPO, "build", "prog_cost")
+TC_PASS_OBJ = os.path.join(sgtest.REPO, "build", "tests", "tc_pass.bpf.o")
 PAIRS = int(os.environ.get("COST_PAIRS", "61"))
 REPEAT = int(os.environ.get("COST_REPEAT", "200000"))
 FRAME_MAX = 256
@@ -102,10 +103,34 @@ class Costs:
         self.maps = b.pins + "-maps"
         self.restore = b.pins + "/bench_restore"
         self.passpin = b.pins + "-pass"
+        self.tcpass, self.tcpin = b.pins + "-tcpass", b.pins + "-tc"
         run(["bpftool", "prog", "load", sgtest.XDP_PASS_OBJ, self.passpin, "type", "xdp"])
+        run(["bpftool", "prog", "load", TC_PASS_OBJ, self.tcpass])
 
     def close(self):
-        run(["rm", "-f", self.passpin], check=False)
+        run(["rm", "-f", self.passpin, self.tcpass, self.tcpin], check=False)
+
+    def tc_cost(self, frame, pin_dir, hold_open):
+        """Paired costs of synguard_tc and a trivial TC program on frame;
+        @hold_open keeps the handoff window open (as while handoffs go on)."""
+        link = json.loads(run(["bpftool", "-j", "link", "show", "pinned",
+                               pin_dir + "/tc_link"]).stdout)
+        run(["rm", "-f", self.tcpin])
+        run(["bpftool", "prog", "pin", "id", str(link["prog_id"]), self.tcpin])
+        if hold_open:
+            # struct sg_handoff_state: path (map, forced), pad, learned_ns, until_ns
+            value = struct.pack("<IIQQ", 2, 0, 0, (1 << 63) - 1)
+            run(["bpftool", "map", "update", "pinned", pin_dir + "/handoff_state_map",
+                 "key", "hex", "00", "00", "00", "00", "value", "hex"] +
+                ["%02x" % c for c in value])
+        out = self.ns.exec([PROG_COST, "--frame", self.frame(frame), self.tcpin, self.tcpass,
+                            str(PAIRS), str(REPEAT)]).stdout
+        r = json.loads(out)
+        if r["a_ret"] != 0 or r["b_ret"] != 0:
+            raise AssertionError("%s at TC: verdicts %d/%d, expected 0"
+                                 % (frame, r["a_ret"], r["b_ret"]))
+        return {"synguard_ns": r["a_ns"], "trivial_ns": r["b_ns"], "extra_ns": r["extra_ns"],
+                "extra_q1": r["extra_q1"], "extra_q3": r["extra_q3"]}
 
     def frame(self, name):
         return os.path.join(self.tmp, name + ".bin")
@@ -193,6 +218,13 @@ class Costs:
                               ("ack_invalid", "invalid ACK", pins + "/bench_drop", XDP_DROP)]
             for frame, what, trivial, verdict in cases:
                 rows["%s (cookies %s)" % (what, label)] = self.cost(frame, sg, trivial, verdict)
+            if mode == "always":
+                # the TC program on every packet: nothing to do with no
+                # handoff in the last second, a map lookup while there are
+                what = "TC: established flow, data, %s" % (
+                    "handoffs going on" if extra else "no handoff")
+                rows["%s (cookies %s)" % (what, label)] = self.tc_cost(
+                    "established", os.path.dirname(sg), bool(extra))
             hold.terminate()
             hold.wait()
             self.ns.synguard("detach", "sg0")
