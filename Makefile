@@ -110,6 +110,8 @@ demo: test-deps $(BUILD)/synguard $(BUILD)/synflood $(DISPATCHER) $(TEST_BPF)
 # Side-by-side benchmark (root): see tests/bench/bench.py.
 bench: bench-deps $(BUILD)/synguard $(BUILD)/synflood $(BUILD)/prog_cost $(TEST_BPF)
 	@/usr/bin/python3 tests/bench/bench.py
+	@cp $(BUILD)/bench/results.md $(BUILD)/bench/legit_success.png $(BUILD)/bench/legit_p99.png docs/bench/
+	@echo "docs/bench/results.md and its plots: this run's"
 
 # The binary, the systemd unit, an example config (kept if one exists), the
 # man page and bash completion. DESTDIR for staging, PREFIX for the tree.

@@ -87,7 +87,7 @@ static uint32_t be32(const uint8_t *p)
 	return (uint32_t)p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3];
 }
 
-/* The MAC as README documents it, computed from scratch. */
+/* The MAC as docs/design.md documents it, computed from scratch. */
 static uint32_t ref_mac(int family, const uint8_t *saddr, const uint8_t *daddr,
 			const uint8_t *sport_be, const uint8_t *dport_be, uint32_t isn,
 			uint64_t period, uint32_t data)
