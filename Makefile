@@ -1,7 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# synguard build. `make` builds build/synguard; `make test` (root) runs the
-# unit and end-to-end tests; `make demo` (root) runs the namespace demo.
+# synguard build. `make` builds build/synguard (and says which Debian
+# packages are missing, without installing any: `make deps` does); `make
+# test` (root) installs what it needs and runs the unit and end-to-end tests
+# and the kernel matrix; `make demo` (root) runs the namespace demo.
 
 ARCH      := $(shell uname -m | sed -e 's/aarch64/arm64/' -e 's/x86_64/x86/')
 MULTIARCH := $(shell gcc -print-multiarch 2>/dev/null || echo $(shell uname -m)-linux-gnu)
@@ -33,15 +35,18 @@ UNIT_OBJS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%.o,$(UNIT_SRCS))
 DISPATCHER := $(BUILD)/bpf/xdp-dispatcher.o
 TEST_BPF  := $(patsubst tests/bpf/%.bpf.c,$(BUILD)/tests/%.bpf.o,$(wildcard tests/bpf/*.bpf.c))
 
-.PHONY: all deps test-deps bench-deps test unit e2e vmtest demo bench install uninstall deb vmlinux \
+.PHONY: all check-deps deps test-deps bench-deps test unit e2e vmtest demo bench install uninstall deb vmlinux \
 	clean
 .DEFAULT_GOAL := all
 # Keep the BPF object and skeleton: they are intermediates of build/synguard.
 .SECONDARY:
 
-all: deps $(BUILD)/synguard $(BUILD)/synflood $(DISPATCHER)
+all: check-deps $(BUILD)/synguard $(BUILD)/synflood $(DISPATCHER)
 
-# Installs missing Debian packages (a no-op when all are present).
+# Says which build packages are missing; `deps` installs them (a no-op
+# when all are present).
+check-deps:
+	@scripts/deps.sh --check build
 deps:
 	@scripts/deps.sh build
 test-deps:
@@ -59,7 +64,9 @@ $(DISPATCHER): bpf/dispatcher/xdp-dispatcher.bpf.c
 $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 	$(BPFTOOL) gen skeleton $< name $(subst -,_,$*)_bpf > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/user/%.o: user/%.c $(SKELS) | $(BUILD)
+# Objects depend on the skeletons they include through their .d files; the
+# order-only prerequisite makes them exist before the first compile.
+$(BUILD)/user/%.o: user/%.c | $(BUILD) $(SKELS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
 
@@ -77,7 +84,7 @@ $(BUILD)/prog_cost: tests/bench/prog_cost.c | $(BUILD)
 	$(CC) $(CFLAGS) $< -o $@ -lbpf -lelf -lz
 
 # Unit tests reuse the loader's objects, minus its main().
-$(BUILD)/tests/%.o: tests/unit/%.c $(SKELS) | $(BUILD)
+$(BUILD)/tests/%.o: tests/unit/%.c | $(BUILD) $(SKELS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itests/unit -MMD -MP -c $< -o $@
 
@@ -94,8 +101,9 @@ $(BUILD):
 test: test-deps $(BUILD)/synguard $(BUILD)/synflood $(DISPATCHER) $(BUILD)/unit_tests $(TEST_BPF)
 	@tests/run.sh
 
+# T=PATTERN runs the unit tests whose names match (e.g. T='test_handoff*').
 unit: test-deps $(BUILD)/unit_tests $(TEST_BPF)
-	@tests/run.sh unit
+	@T="$(T)" tests/run.sh unit
 
 e2e: test-deps $(BUILD)/synguard $(BUILD)/synflood $(DISPATCHER) $(TEST_BPF)
 	@tests/run.sh e2e

@@ -10,7 +10,14 @@
 #   scripts/deps.sh vm         what the kernel matrix in VMs needs (in test)
 #   scripts/deps.sh deb        what `make deb` needs
 #   scripts/deps.sh bench      what `make bench` needs
+#   scripts/deps.sh --check SET  only say what SET lacks (plain `make`)
 set -euo pipefail
+
+check=
+if [ "${1:-}" = --check ]; then
+	check=1
+	shift
+fi
 
 build_pkgs=(
 	make gcc clang llvm pkg-config
@@ -52,6 +59,10 @@ for p in "${want[@]}"; do
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 
+if [ -n "$check" ]; then
+	echo "missing Debian packages: ${missing[*]} (install them: sudo scripts/deps.sh ${1:-all})" >&2
+	exit 1
+fi
 if [ "$(id -u)" -ne 0 ]; then
 	echo "deps.sh: missing packages: ${missing[*]}; run as root (sudo) to install them" >&2
 	exit 1

@@ -43,7 +43,7 @@ fi
 
 if [ "$what" = all ] || [ "$what" = unit ] || [ "$what" = guest ]; then
 	echo "== unit tests (BPF_PROG_TEST_RUN) =="
-	build/unit_tests 2>&1 | tee build/unit.log
+	build/unit_tests ${T:+"$T"} 2>&1 | tee build/unit.log
 	[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 	# one summary line per cmocka group
 	p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' build/unit.log | awk '{s+=$1} END {if (NR) print s}')

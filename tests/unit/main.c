@@ -1,12 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* Unit test runner: loads the BPF object once, runs every group. */
+/*
+ * Unit test runner: loads the BPF object once, runs every group.
+ *
+ *   build/unit_tests [PATTERN]
+ *
+ * PATTERN (cmocka's: * and ? as wildcards) runs only the tests whose names
+ * match, e.g. 'test_handoff*'; `make unit T=PATTERN` passes it.
+ */
 #include "harness.h"
 #include "common.h"
 
-int main(void)
+int main(int argc, char **argv)
 {
 	int failed;
 
+	if (argc > 2) {
+		fprintf(stderr, "usage: unit_tests [PATTERN]\n");
+		return 2;
+	}
+	if (argc == 2)
+		cmocka_set_test_filter(argv[1]);
 	sg_setup_library_logging();
 	if (harness_init())
 		return 1;
