@@ -122,10 +122,11 @@ static void attach_apply(struct sg_config *cfg, const struct attach_args *a, __u
 	sg_limits_config(cfg, lim);
 }
 
-static int attach_number(const char *opt, const char *arg, long min, long max, __u32 *out)
+/* --KEY's value @arg, in the range of the setting KEY (settings.c). */
+static int attach_number(const char *opt, const char *arg, __u32 *out)
 {
 	long v;
-	int err = sg_parse_number(opt, arg, min, max, &v);
+	int err = sg_setting_number(opt, opt + 2, arg, &v);
 
 	if (!err)
 		*out = v;
@@ -176,7 +177,7 @@ static int attach_parse(int argc, char **argv, struct attach_args *a)
 			}
 			break;
 		case 'e':
-			if (attach_number("--event-rate", optarg, 0, 1000000, &a->event_rate))
+			if (attach_number("--event-rate", optarg, &a->event_rate))
 				return -EINVAL;
 			a->given |= ATTACH_EVENT_RATE;
 			break;
@@ -189,17 +190,17 @@ static int attach_parse(int argc, char **argv, struct attach_args *a)
 			a->key_file = optarg;
 			break;
 		case 't':
-			if (attach_number("--ttl", optarg, 1, 255, &a->ttl))
+			if (attach_number("--ttl", optarg, &a->ttl))
 				return -EINVAL;
 			a->given |= ATTACH_TTL;
 			break;
 		case 's':
-			if (attach_number("--syn-threshold", optarg, 1, 100000000, &a->syn_threshold))
+			if (attach_number("--syn-threshold", optarg, &a->syn_threshold))
 				return -EINVAL;
 			a->given |= ATTACH_THRESHOLD;
 			break;
 		case 'C':
-			if (attach_number("--cooldown", optarg, 1, 86400, &a->cooldown_s))
+			if (attach_number("--cooldown", optarg, &a->cooldown_s))
 				return -EINVAL;
 			a->given |= ATTACH_COOLDOWN;
 			break;
@@ -212,8 +213,7 @@ static int attach_parse(int argc, char **argv, struct attach_args *a)
 		case 1001:
 		case 1002:
 		case 1003:
-			if (attach_number(limit_opts[c - 1000], optarg, 0, 100000000,
-					  &a->limits[c - 1000]))
+			if (attach_number(limit_opts[c - 1000], optarg, &a->limits[c - 1000]))
 				return -EINVAL;
 			a->given |= ATTACH_LIMIT(c - 1000);
 			break;

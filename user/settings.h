@@ -15,4 +15,8 @@ int sg_setting_apply(const char *key, const char *val, struct sg_config *cfg,
 
 void sg_settings_defaults(struct sg_config *cfg);
 
+/* @val of the numeric setting @key, in its range; errors name it @shown
+ * (the key, or attach's option). */
+int sg_setting_number(const char *shown, const char *key, const char *val, long *out);
+
 #endif /* SG_USER_SETTINGS_H */
