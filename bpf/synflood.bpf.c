@@ -40,8 +40,8 @@ static sg_always_inline int gen_tcp(const struct sg_gen_cfg *cfg, struct tcphdr 
 	tcp->dest = cfg->dport;
 	tcp->seq = bpf_get_prandom_u32();
 	tcp->ack_seq = flags & SG_TCP_ACK ? bpf_get_prandom_u32() : 0;
-	((__u8 *)tcp)[12] = ((20 + opt_len) / 4) << 4;
-	((__u8 *)tcp)[13] = flags;
+	SG_TCP_DOFF_BYTE(tcp) = ((20 + opt_len) / 4) << 4;
+	SG_TCP_FLAGS(tcp) = flags;
 	tcp->window = bpf_htons(64240);
 	tcp->check = 0;
 	tcp->urg_ptr = 0;

@@ -66,7 +66,7 @@ __noinline int sg_cookie_path(struct xdp_md *ctx, const struct sg_pkt_loc *loc)
 	 * test one (ip4) where the code reads another (ip6), which the
 	 * verifier cannot follow. */
 	asm volatile("" : "+m"(pkt.ip4), "+m"(pkt.ip6));
-	flags = ((__u8 *)pkt.tcp)[13] & (SG_TCP_SYN | SG_TCP_RST | SG_TCP_ACK);
+	flags = SG_TCP_FLAGS(pkt.tcp) & (SG_TCP_SYN | SG_TCP_RST | SG_TCP_ACK);
 	if (flags == SG_TCP_SYN) {
 		__u32 slot = sg_peer_slot(&pkt);	/* sg_synack() clears pkt */
 
@@ -147,7 +147,7 @@ __noinline int sg_syn_fast(struct xdp_md *ctx)
 	ip = data + sizeof(struct ethhdr);
 	tcp = (void *)(ip + 1);
 	if (ip->tot_len != bpf_htons(60) || (ip->frag_off & bpf_htons(SG_IP_MF | SG_IP_OFFSET)) ||
-	    ((__u8 *)tcp)[12] != 10 << 4 || ((__u8 *)tcp)[13] != SG_TCP_SYN ||
+	    SG_TCP_DOFF_BYTE(tcp) != 10 << 4 || SG_TCP_FLAGS(tcp) != SG_TCP_SYN ||
 	    !sg_tcp_opts_linux((__u8 *)(tcp + 1), end, 20, &c))
 		return 0;
 	slot = sg_peer_slot4(ip->saddr) & SG_PEER_MASK;
@@ -299,7 +299,7 @@ __noinline int sg_ack_fast(struct xdp_md *ctx)
 	ip = data + sizeof(struct ethhdr);
 	tcp = (void *)(ip + 1);
 	if ((void *)(tcp + 1) > end || *(__u8 *)ip != 0x45 || ip->protocol != SG_IPPROTO_TCP ||
-	    (((__u8 *)tcp)[13] & ~SG_TCP_PSH) != SG_TCP_ACK)
+	    (SG_TCP_FLAGS(tcp) & ~SG_TCP_PSH) != SG_TCP_ACK)
 		return 0;
 	if (!sg_common_ack_sound(ip, tcp, end))
 		return 0;
@@ -357,7 +357,7 @@ static sg_always_inline __u32 sg_tcp_verdict(struct sg_pkt *pkt)
 	if (doff_len < sizeof(*tcp) || doff_len > pkt->l4_len)
 		return SG_STAT_DROP_TCP_BAD_DOFF;
 
-	flags = ((__u8 *)tcp)[13];
+	flags = SG_TCP_FLAGS(tcp);
 	bad = sg_tcp_flags_invalid(flags);
 	if (bad)
 		return bad;
@@ -451,7 +451,7 @@ int synguard_xdp(struct xdp_md *ctx)
 			sg_count(SG_STAT_PASS_UNPROTECTED_PORT, data_end - data);
 			return XDP_PASS;
 		}
-		if (((__u8 *)tcp)[13] == SG_TCP_SYN && sg_cfg.cookie_mode != SG_COOKIES_OFF &&
+		if (SG_TCP_FLAGS(tcp) == SG_TCP_SYN && sg_cfg.cookie_mode != SG_COOKIES_OFF &&
 		    !sg_cfg.lists && !sg_cfg.syn_limit) {
 			__u32 len = data_end - data;
 
@@ -467,7 +467,7 @@ int synguard_xdp(struct xdp_md *ctx)
 			ip = data + sizeof(struct ethhdr);
 			tcp = (void *)(ip + 1);
 		}
-		if (sg_ack_fast_on() && (((__u8 *)tcp)[13] & ~SG_TCP_PSH) == SG_TCP_ACK) {
+		if (sg_ack_fast_on() && (SG_TCP_FLAGS(tcp) & ~SG_TCP_PSH) == SG_TCP_ACK) {
 			__u32 how = sg_common_ack(data, data_end);
 
 			if (how == SG_ACK_KNOWN) {

@@ -33,6 +33,14 @@
 #define SG_TCP_ACK	0x10
 #define SG_TCP_URG	0x20
 
+/* The TCP header's bytes that hold the data offset (high nibble) and the
+ * flags, as lvalues: all the flags in one byte, which struct tcphdr splits
+ * into bit fields. */
+#define SG_TCP_OFF_DOFF		12
+#define SG_TCP_OFF_FLAGS	13
+#define SG_TCP_DOFF_BYTE(tcp)	(((__u8 *)(tcp))[SG_TCP_OFF_DOFF])
+#define SG_TCP_FLAGS(tcp)	(((__u8 *)(tcp))[SG_TCP_OFF_FLAGS])
+
 #define SG_MAX_VLAN_DEPTH	2
 #define SG_MAX_IPV6_EXT		6
 

@@ -50,7 +50,7 @@ static sg_always_inline void sg_event_fill_pkt(struct sg_event *e,
 	if (tcp && (void *)(tcp + 1) <= pkt->data_end) {
 		e->sport = bpf_ntohs(tcp->source);
 		e->dport = bpf_ntohs(tcp->dest);
-		e->tcp_flags = ((__u8 *)tcp)[13];
+		e->tcp_flags = SG_TCP_FLAGS(tcp);
 	}
 }
 

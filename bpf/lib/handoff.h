@@ -163,7 +163,7 @@ static sg_always_inline bool sg_handoff_take(const struct sg_pkt *pkt, struct sg
 	struct sg_handoff *h;
 	struct sg_flow f;
 
-	if ((((__u8 *)tcp)[13] & (SG_TCP_SYN | SG_TCP_RST | SG_TCP_ACK)) != SG_TCP_ACK)
+	if ((SG_TCP_FLAGS(tcp) & (SG_TCP_SYN | SG_TCP_RST | SG_TCP_ACK)) != SG_TCP_ACK)
 		return false;
 	sg_flow_from_pkt(pkt, &f);
 	h = bpf_map_lookup_elem(&handoff_map, &f);

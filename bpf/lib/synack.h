@@ -135,7 +135,7 @@ static sg_always_inline __u32 sg_synack(struct xdp_md *ctx, struct sg_pkt *pkt,
 	sg_tcp_opts_get(ctx, tcp, pkt->data_end, pkt->l4_off, &c);
 	sg_flow_from_pkt(pkt, &f);
 	client_isn = bpf_ntohl(tcp->seq);
-	tcp_flags = ((__u8 *)tcp)[13];
+	tcp_flags = SG_TCP_FLAGS(tcp);
 	ecn = (cfg->flags & SG_CFG_ECN) &&
 	      (tcp_flags & (SG_TCP_ECE | SG_TCP_CWR)) == (SG_TCP_ECE | SG_TCP_CWR);
 
