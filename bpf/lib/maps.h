@@ -1,12 +1,18 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * Every map of the synguard object. The loader pins them all under
- * /sys/fs/bpf/synguard/net<cookie>/if<ifindex>/ by their names here.
+ * The maps every part of synguard shares: configuration, ports, counters,
+ * events and the attachment's record. Each concern's own maps live beside
+ * its code: cookie_key_map and the derived keys (cookie.h), peers_map
+ * (peers.h), conn_map and live_sk_map (live.h), limits_map (limits.h), the
+ * allow and deny tries (lists.h), syn_rate_map and the attack state
+ * (adaptive.h), the clock (clock.h), and handoff_map, handoff_scratch and
+ * the handoff state (handoff.h). The loader pins them all under
+ * /sys/fs/bpf/synguard/net<cookie>/if<ifindex>/ by their names.
  *
  * What every packet reads is a global variable in a data section of its
  * own (SG_GLOBAL): the program reaches it by address, with no map lookup.
- * A lookup is a call to the compiler, and a call clobbers five of the ten
- * registers, so the parse results would go to the stack on every path.
+ * A lookup is a helper call, which clobbers five of the ten registers, so
+ * the parse results would go to the stack on every path.
  * libbpf makes each such section a one-entry array map whose value is the
  * variable; the loader pins ".data.NAME" as "NAME_map", so userspace reads
  * and writes it like the other one-entry maps.
