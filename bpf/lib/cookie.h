@@ -45,6 +45,17 @@ static sg_always_inline void sg_flow4(struct sg_flow *f, const struct iphdr *ip,
 	f->dport = tcp->dest;
 }
 
+static sg_always_inline void sg_flow6(struct sg_flow *f, const struct ipv6hdr *ip6,
+				      const struct tcphdr *tcp)
+{
+	__builtin_memset(f, 0, sizeof(*f));
+	f->family = 6;
+	__builtin_memcpy(f->saddr, &ip6->saddr, 16);
+	__builtin_memcpy(f->daddr, &ip6->daddr, 16);
+	f->sport = tcp->source;
+	f->dport = tcp->dest;
+}
+
 static sg_always_inline void sg_flow_from_pkt(const struct sg_pkt *pkt, struct sg_flow *f)
 {
 	__builtin_memset(f, 0, sizeof(*f));

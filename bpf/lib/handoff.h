@@ -2,11 +2,12 @@
 /*
  * The handoff of a validated cookie ACK's options from XDP to TC without
  * XDP metadata (struct sg_handoff in include/synguard.h). XDP writes an
- * entry under the flow, TC takes it once (the LRU evicts it later), and
+ * entry under the flow, TC takes it once (the LRU evicts it later), and TC
  * looks for one only while entries are being written (sg_handoff.until_ns),
- * so established flows pay one comparison when no handshake goes this way. The map is shared by every CPU: RPS may
- * run TC on another CPU than XDP, and a NAPI poll may run XDP on a whole
- * batch of frames before TC sees the first of them.
+ * so established flows pay one comparison when no handshake goes this way.
+ * The map is shared by every CPU: RPS may run TC on another CPU than XDP,
+ * and a NAPI poll may run XDP on a whole batch of frames before TC sees
+ * the first of them.
  */
 #ifndef SG_BPF_HANDOFF_H
 #define SG_BPF_HANDOFF_H
@@ -101,12 +102,7 @@ __noinline int sg_handoff_put(struct xdp_md *ctx, __u32 offs, __u32 word, __u32 
 
 		if ((void *)(ip6 + 1) > end)
 			return -1;
-		__builtin_memset(&s->f, 0, sizeof(s->f));
-		s->f.family = 6;
-		__builtin_memcpy(s->f.saddr, &ip6->saddr, 16);
-		__builtin_memcpy(s->f.daddr, &ip6->daddr, 16);
-		s->f.sport = tcp->source;
-		s->f.dport = tcp->dest;
+		sg_flow6(&s->f, ip6, tcp);
 	} else {
 		struct iphdr *ip4 = data + l3_off;
 
