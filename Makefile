@@ -19,14 +19,15 @@ BPF_CFLAGS := -g -O2 -mcpu=v3 -target bpf -Wall -Werror -D__TARGET_ARCH_$(ARCH) 
 	      -I. -Iinclude -I/usr/include/$(MULTIARCH)
 CFLAGS  ?= -O2 -g
 CFLAGS  += -Wall -Wextra -Werror -Wno-unused-parameter -Wno-format-truncation -std=gnu11 \
-	   -D_GNU_SOURCE -DSG_VERSION='"$(VERSION)"' -DSG_LIBDIR='"$(PREFIX)/lib/synguard"' -Iinclude -I$(BUILD) -Iuser
+	   -D_GNU_SOURCE -DSG_VERSION='"$(VERSION)"' -DSG_LIBDIR='"$(PREFIX)/lib/synguard"' -Iinclude -I$(BUILD) -Iuser/lib
 LDLIBS  := -lxdp -lbpf -lelf -lz -ljansson -linih -lmicrohttpd -lncursesw -ltinfo -lm
 
-BPF_SRCS  := $(wildcard bpf/*.bpf.c)
-BPF_OBJS  := $(patsubst bpf/%.bpf.c,$(BUILD)/%.bpf.o,$(BPF_SRCS))
-SKELS     := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
-USER_SRCS := $(wildcard user/*.c)
-USER_OBJS := $(patsubst user/%.c,$(BUILD)/user/%.o,$(USER_SRCS))
+# user/main.c dispatches to the verbs (user/verbs/), which share the
+# library in user/lib/.
+SKELS     := $(BUILD)/synguard.skel.h $(BUILD)/synflood.skel.h
+LIB_OBJS  := $(patsubst user/%.c,$(BUILD)/user/%.o,$(wildcard user/lib/*.c))
+VERB_OBJS := $(patsubst user/%.c,$(BUILD)/user/%.o,$(wildcard user/verbs/*.c))
+USER_OBJS := $(BUILD)/user/main.o $(VERB_OBJS) $(LIB_OBJS)
 
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_OBJS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%.o,$(UNIT_SRCS))
@@ -34,6 +35,7 @@ UNIT_OBJS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%.o,$(UNIT_SRCS))
 # name is the one libxdp looks for.
 DISPATCHER := $(BUILD)/bpf/xdp-dispatcher.o
 TEST_BPF  := $(patsubst tests/bpf/%.bpf.c,$(BUILD)/tests/%.bpf.o,$(wildcard tests/bpf/*.bpf.c))
+BENCH_BPF := $(patsubst bench/bpf/%.bpf.c,$(BUILD)/bench/%.bpf.o,$(wildcard bench/bpf/*.bpf.c))
 
 .PHONY: all check-deps deps test-deps bench-deps test unit e2e vmtest demo bench install uninstall deb vmlinux \
 	clean
@@ -57,6 +59,9 @@ bench-deps:
 $(BUILD)/%.bpf.o: bpf/%.bpf.c vmlinux.h | $(BUILD)
 	$(CLANG) $(BPF_CFLAGS) -MMD -MP -c $< -o $@
 
+$(BUILD)/synflood.bpf.o: synflood/synflood.bpf.c vmlinux.h | $(BUILD)
+	$(CLANG) $(BPF_CFLAGS) -MMD -MP -c $< -o $@
+
 $(DISPATCHER): bpf/dispatcher/xdp-dispatcher.bpf.c
 	@mkdir -p $(dir $@)
 	$(CLANG) -g -O2 -mcpu=v3 -target bpf -Wall -Werror -I/usr/include/$(MULTIARCH) -c $< -o $@
@@ -73,15 +78,22 @@ $(BUILD)/user/%.o: user/%.c | $(BUILD) $(SKELS)
 $(BUILD)/synguard: $(USER_OBJS)
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ -o $@ $(LDLIBS)
 
-# synflood, the lab attack simulator, shares a few of the CLI's helpers.
-SYNFLOOD_OBJS := $(BUILD)/user/synflood/synflood.o \
-	$(addprefix $(BUILD)/user/,args.o cidr.o log.o signals.o stats_read.o names.o ports.o)
+# synflood (synflood/), the lab attack simulator, shares a few of the
+# library's helpers.
+$(BUILD)/synflood.o: synflood/synflood.c | $(BUILD) $(SKELS)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -Isynflood -MMD -MP -c $< -o $@
+SYNFLOOD_OBJS := $(BUILD)/synflood.o \
+	$(addprefix $(BUILD)/user/lib/,args.o cidr.o log.o signals.o stats_read.o names.o ports.o)
 $(BUILD)/synflood: $(SYNFLOOD_OBJS)
 	$(CC) $(CFLAGS) $^ -o $@ -lxdp -lbpf -lelf -lz -ljansson -lm
 
-# The benchmark's per-packet cost meter (tests/bench/prog_cost.c).
-$(BUILD)/prog_cost: tests/bench/prog_cost.c | $(BUILD)
+# The benchmark (bench/): its per-packet cost meter and BPF programs.
+$(BUILD)/bench/prog_cost: bench/prog_cost.c | $(BUILD)
+	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $< -o $@ -lbpf -lelf -lz
+$(BUILD)/bench/%.bpf.o: bench/bpf/%.bpf.c vmlinux.h | $(BUILD)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(BPF_CFLAGS) -MMD -MP -c $< -o $@
 
 # Unit tests reuse the loader's objects, minus its main().
 $(BUILD)/tests/%.o: tests/unit/%.c | $(BUILD) $(SKELS)
@@ -95,7 +107,7 @@ $(BUILD)/tests/%.bpf.o: tests/bpf/%.bpf.c vmlinux.h | $(BUILD)
 $(BUILD)/unit_tests: $(UNIT_OBJS) $(filter-out $(BUILD)/user/main.o,$(USER_OBJS))
 	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS) -lcmocka
 
-$(BUILD):
+$(BUILD): check-deps
 	@mkdir -p $(BUILD)
 
 test: test-deps $(BUILD)/synguard $(BUILD)/synflood $(DISPATCHER) $(BUILD)/unit_tests $(TEST_BPF)
@@ -115,9 +127,10 @@ vmtest: test-deps $(BUILD)/synguard $(BUILD)/synflood $(DISPATCHER) $(BUILD)/uni
 demo: test-deps $(BUILD)/synguard $(BUILD)/synflood $(DISPATCHER) $(TEST_BPF)
 	@scripts/demo.sh
 
-# Side-by-side benchmark (root): see tests/bench/bench.py.
-bench: bench-deps $(BUILD)/synguard $(BUILD)/synflood $(BUILD)/prog_cost $(TEST_BPF)
-	@/usr/bin/python3 tests/bench/bench.py
+# Side-by-side benchmark (root): see bench/bench.py.
+bench: bench-deps $(BUILD)/synguard $(BUILD)/synflood $(BUILD)/bench/prog_cost $(TEST_BPF) \
+		$(BENCH_BPF)
+	@/usr/bin/python3 bench/bench.py
 	@cp $(BUILD)/bench/results.md $(BUILD)/bench/legit_success.png $(BUILD)/bench/legit_p99.png docs/bench/
 	@echo "docs/bench/results.md and its plots: this run's"
 
@@ -170,4 +183,5 @@ vmlinux:
 clean:
 	rm -rf $(BUILD)
 
--include $(wildcard $(BUILD)/*.d $(BUILD)/user/*.d $(BUILD)/user/synflood/*.d $(BUILD)/tests/*.d)
+-include $(wildcard $(BUILD)/*.d $(BUILD)/user/*.d $(BUILD)/user/*/*.d \
+	$(BUILD)/tests/*.d $(BUILD)/bench/*.d)

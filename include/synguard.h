@@ -502,36 +502,4 @@ struct sg_event {
 	__u32 duration_ms;	/* attack end: how long cookies were engaged */
 };
 
-/*
- * Lab tool: the synflood generator (bpf/synflood.bpf.c, user/synflood/).
- * Value of its single-entry "gen_cfg_map".
- */
-enum sg_gen_mode {
-	SG_GEN_SYN = 1,
-	SG_GEN_ACK = 2,
-	SG_GEN_RST = 3,
-	SG_GEN_MIX = 4,		/* SYN, ACK, RST in turn */
-};
-
-enum sg_gen_opts {
-	SG_GEN_OPTS_NONE = 0,	/* bare 20-byte TCP header */
-	SG_GEN_OPTS_MSS = 1,	/* MSS only (24 bytes) */
-	SG_GEN_OPTS_LINUX = 2,	/* MSS, SACK-permitted, timestamps, wscale (40) */
-};
-
-struct sg_gen_cfg {
-	__u8 dst_mac[6];
-	__u8 src_mac[6];
-	__u8 family;		/* 4 or 6 */
-	__u8 mode;		/* enum sg_gen_mode */
-	__u8 opts;		/* enum sg_gen_opts (SYNs only) */
-	__u8 src_prefix;	/* source CIDR prefix length */
-	__be32 src[4];		/* source network; IPv4 in src[0] */
-	__be32 dst[4];
-	__be16 dport;
-	__u16 pad;
-	__u32 pad2;
-	__u64 generated;	/* frames written so far (one generator thread) */
-};
-
 #endif /* SYNGUARD_H */

@@ -2,13 +2,13 @@
 """Per-packet cost of synguard_xdp with BPF_PROG_TEST_RUN and a large repeat
 count, next to a trivial program returning the same verdict.
 
-Every run goes through bench_restore (tests/bpf/xdp_bench.bpf.c), which puts
+Every run goes through bench_restore (bench/bpf/xdp_bench.bpf.c), which puts
 the original frame back before tail-calling the program under test: a test
 run reuses its buffer, and synguard rewrites a SYN into a SYN-ACK and adds
 metadata to a valid cookie ACK. The trivial program runs behind the same
 wrapper, so the difference is synguard's own cost.
 
-build/prog_cost (tests/bench/prog_cost.c) runs synguard and the trivial
+build/bench/prog_cost (bench/prog_cost.c) runs synguard and the trivial
 program in alternating pairs and reports the median of the pairwise
 differences with its interquartile range: a single duration drifts here by
 more than the few nanoseconds some targets are about.
@@ -28,8 +28,8 @@ import subprocess
 import sgtest
 from sgtest import run
 
-PROG_COST = os.path.join(sgtest.REPO, "build", "prog_cost")
-TC_PASS_OBJ = os.path.join(sgtest.REPO, "build", "tests", "tc_pass.bpf.o")
+PROG_COST = os.path.join(sgtest.REPO, "build", "bench", "prog_cost")
+TC_PASS_OBJ = os.path.join(sgtest.REPO, "build", "bench", "tc_pass.bpf.o")
 PAIRS = int(os.environ.get("COST_PAIRS", "61"))
 REPEAT = int(os.environ.get("COST_REPEAT", "200000"))
 FRAME_MAX = 256
@@ -232,7 +232,7 @@ class Costs:
 
     def floors(self):
         """What the unavoidable pieces of work cost here, each next to the
-        trivial program with the same verdict (tests/bpf/xdp_bench.bpf.c)."""
+        trivial program with the same verdict (bench/bpf/xdp_bench.bpf.c)."""
         drop = self.b.pins + "/bench_drop"
         # the least responder's answer must be one a client would take
         out = os.path.join(self.tmp, "floor_synack.bin")

@@ -6,7 +6,7 @@
  *   prog_cost RESTORE TARGET_MAP A B [PAIRS [REPEAT]]
  *   prog_cost --frame FILE A B [PAIRS [REPEAT]]
  *
- * RESTORE is the pinned bench_restore program (tests/bpf/xdp_bench.bpf.c),
+ * RESTORE is the pinned bench_restore program (bench/bpf/xdp_bench.bpf.c),
  * which puts the frame held in its frame_map back and tail-calls the
  * program in TARGET_MAP (pinned); A and B are pinned programs. Each pair
  * runs A then B (the order alternating between pairs), REPEAT times each,

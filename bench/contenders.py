@@ -8,7 +8,7 @@ everything, so they cannot), and the floods it faces.
 Two of them are floors rather than contenders: the least work any SYN-cookie
 responder must do per SYN (floor_synack) and per forged ACK (floor_ack), run
 live on the same path, so that each target can be set against the best a
-correct program could do here (tests/bpf/xdp_bench.bpf.c). Three more are
+correct program could do here (bench/bpf/xdp_bench.bpf.c). Three more are
 the reflector after 1, 2 and 4 SipHash MACs of busy work: how the SYN-ACK
 rate of this path follows the work done per SYN, whoever does it.
 """

@@ -1,9 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 """synguard's side-by-side benchmark (`sudo make bench`).
 
-In namespaces it creates and removes (tests/bench/topo.py), build/synflood
+In namespaces it creates and removes (bench/topo.py), build/synflood
 floods the server side of a veth pair; one contender at a time answers or
-drops the flood there (tests/bench/contenders.py). Rounds are interleaved
+drops the flood there (bench/contenders.py). Rounds are interleaved
 (A B C ... A B C ...) and medians reported with ratios, because this
 machine is noisy: compare only within one run.
 
@@ -16,7 +16,7 @@ Figures per contender:
   - ACK flood (invalid cookies): ACKs per second the server disposed of,
     and its CPU time per ACK;
   - legitimate success and latency at several fixed flood rates (plots);
-  - per-packet cost with BPF_PROG_TEST_RUN (tests/bench/costs.py).
+  - per-packet cost with BPF_PROG_TEST_RUN (bench/costs.py).
 Output: Markdown tables on stdout, build/bench/results.json and PNG plots.
 """
 import os
@@ -24,7 +24,7 @@ import statistics
 import sys
 import time
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "e2e"))
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tests", "e2e"))
 import sgtest  # noqa: E402
 from contenders import all_contenders  # noqa: E402
 from costs import Costs  # noqa: E402

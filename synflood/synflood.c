@@ -27,6 +27,7 @@
 #include "common.h"
 #include "cidr.h"
 #include "stats_read.h"
+#include "synflood.h"
 #include "synflood.skel.h"
 
 static void usage(FILE *f)

@@ -9,6 +9,7 @@
  */
 #include "bpf/lib/common.h"
 #include "bpf/lib/csum.h"
+#include "synflood/synflood.h"
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);

@@ -26,7 +26,7 @@ import sgtest
 from sgtest import run
 
 SYNFLOOD = os.path.join(sgtest.REPO, "build", "synflood")
-BENCH_OBJ = os.path.join(sgtest.REPO, "build", "tests", "xdp_bench.bpf.o")
+BENCH_OBJ = os.path.join(sgtest.REPO, "build", "bench", "xdp_bench.bpf.o")
 SPOOFED = "198.18.0.0/15"   # RFC 2544 benchmarking space: 131,072 sources
 LEGIT_SERVER = "198.51.100.1"
 GEN_CPU = 0
