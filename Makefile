@@ -19,7 +19,7 @@ BPF_CFLAGS := -g -O2 -mcpu=v3 -target bpf -Wall -Werror -D__TARGET_ARCH_$(ARCH) 
 	      -I. -Iinclude -I/usr/include/$(MULTIARCH)
 CFLAGS  ?= -O2 -g
 CFLAGS  += -Wall -Wextra -Werror -Wno-unused-parameter -Wno-format-truncation -std=gnu11 \
-	   -D_GNU_SOURCE -DSG_VERSION='"$(VERSION)"' -DSG_LIBDIR='"$(PREFIX)/lib/synguard"' -Iinclude -I$(BUILD) -Iuser/lib
+	   -D_GNU_SOURCE -DSG_VERSION='"$(VERSION)"' -DSG_LIBDIR='"$(PREFIX)/lib/synguard"' -Iinclude -I$(BUILD) -Iuser/lib -Iuser/verbs
 LDLIBS  := -lxdp -lbpf -lelf -lz -ljansson -linih -lmicrohttpd -lncursesw -ltinfo -lm
 
 # user/main.c dispatches to the verbs (user/verbs/), which share the
@@ -37,13 +37,15 @@ DISPATCHER := $(BUILD)/bpf/xdp-dispatcher.o
 TEST_BPF  := $(patsubst tests/bpf/%.bpf.c,$(BUILD)/tests/%.bpf.o,$(wildcard tests/bpf/*.bpf.c))
 BENCH_BPF := $(patsubst bench/bpf/%.bpf.c,$(BUILD)/bench/%.bpf.o,$(wildcard bench/bpf/*.bpf.c))
 
-.PHONY: all check-deps deps test-deps bench-deps test unit e2e vmtest demo bench install uninstall deb vmlinux \
+.PHONY: all docs check-deps deps test-deps bench-deps test unit e2e vmtest demo bench install uninstall deb vmlinux \
 	clean
 .DEFAULT_GOAL := all
 # Keep the BPF object and skeleton: they are intermediates of build/synguard.
 .SECONDARY:
 
-all: check-deps $(BUILD)/synguard $(BUILD)/synflood $(DISPATCHER)
+DOCS := $(BUILD)/synguard.8 $(BUILD)/synguard.bash-completion
+
+all: check-deps $(BUILD)/synguard $(BUILD)/synflood $(DISPATCHER) $(DOCS)
 
 # Says which build packages are missing; `deps` installs them (a no-op
 # when all are present).
@@ -77,6 +79,17 @@ $(BUILD)/user/%.o: user/%.c | $(BUILD) $(SKELS)
 
 $(BUILD)/synguard: $(USER_OBJS)
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ -o $@ $(LDLIBS)
+
+# The man page and the bash completion come from the option tables, and
+# `make docs` regenerates the README's option lists (user/docgen.c).
+$(BUILD)/sg-docgen: $(BUILD)/user/docgen.o $(VERB_OBJS) $(LIB_OBJS)
+	$(CC) $(CFLAGS) $(LDFLAGS) $^ -o $@ $(LDLIBS)
+$(BUILD)/synguard.8: dist/synguard.8.in $(BUILD)/sg-docgen
+	$(BUILD)/sg-docgen man $< > $@.tmp && mv $@.tmp $@
+$(BUILD)/synguard.bash-completion: $(BUILD)/sg-docgen
+	$(BUILD)/sg-docgen completion > $@.tmp && mv $@.tmp $@
+docs: $(BUILD)/sg-docgen
+	$(BUILD)/sg-docgen readme README.md > $(BUILD)/README.md.tmp && mv $(BUILD)/README.md.tmp README.md
 
 # synflood (synflood/), the lab attack simulator, shares a few of the
 # library's helpers.
@@ -138,7 +151,7 @@ bench: bench-deps $(BUILD)/synguard $(BUILD)/synflood $(BUILD)/bench/prog_cost $
 # man page and bash completion. DESTDIR for staging, PREFIX for the tree.
 SYSCONFDIR ?= /etc
 UNITDIR    ?= $(PREFIX)/lib/systemd/system
-install: $(BUILD)/synguard $(DISPATCHER)
+install: $(BUILD)/synguard $(DISPATCHER) $(DOCS)
 	install -D -m 0755 $(BUILD)/synguard $(DESTDIR)$(PREFIX)/sbin/synguard
 	install -D -m 0644 $(DISPATCHER) $(DESTDIR)$(PREFIX)/lib/synguard/xdp-dispatcher.o
 	@mkdir -p $(DESTDIR)$(UNITDIR)
@@ -147,8 +160,8 @@ install: $(BUILD)/synguard $(DISPATCHER)
 	chmod 0644 $(DESTDIR)$(UNITDIR)/synguard.service
 	[ -e $(DESTDIR)$(SYSCONFDIR)/synguard/synguard.conf ] || \
 		install -D -m 0644 dist/synguard.conf $(DESTDIR)$(SYSCONFDIR)/synguard/synguard.conf
-	install -D -m 0644 dist/synguard.8 $(DESTDIR)$(PREFIX)/share/man/man8/synguard.8
-	install -D -m 0644 dist/synguard.bash-completion \
+	install -D -m 0644 $(BUILD)/synguard.8 $(DESTDIR)$(PREFIX)/share/man/man8/synguard.8
+	install -D -m 0644 $(BUILD)/synguard.bash-completion \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/synguard
 	install -D -m 0644 dist/grafana-dashboard.json \
 		$(DESTDIR)$(PREFIX)/share/doc/synguard/grafana-dashboard.json

@@ -192,7 +192,8 @@ struct sg_lpm6 {
 };
 
 #define SG_DEFAULT_SYN_THRESHOLD	10000
-#define SG_DEFAULT_COOLDOWN_MS		30000
+#define SG_DEFAULT_COOLDOWN_S		30
+#define SG_DEFAULT_COOLDOWN_MS		(SG_DEFAULT_COOLDOWN_S * 1000)
 
 /*
  * Value of the single-entry "attack_map": adaptive mode's shared state,

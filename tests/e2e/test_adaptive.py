@@ -136,7 +136,7 @@ def test_set_changes_a_running_attachment(web):
 
     for bad, needle in ((["colour=blue"], "unknown key 'colour'"),
                         (["syn-threshold=lots"], "syn-threshold"),
-                        (["cookies=maybe"], "bad --cookies"),
+                        (["cookies=maybe"], "bad cookies"),
                         (["ports=99999"], "99999"),
                         (["cookies=off", "ttl=0"], "ttl")):
         r = srv.synguard("set", "sg0", *bad, check=False)

@@ -60,7 +60,7 @@ def test_attach_with_config_then_reload(web, tmp_path):
 
 
 BAD = [
-    ("ports = 80\ncookies = sometimes\n", 2, "bad --cookies 'sometimes'"),
+    ("ports = 80\ncookies = sometimes\n", 2, "bad cookies 'sometimes'"),
     ("ports = 80\n\n# fine\ncolour = blue\n", 4, "unknown key 'colour'"),
     ("ports = 80\nsyn-threshold = -5\n", 2, "syn-threshold"),
     ("[other]\nports = 80\n", 2, "unknown section [other]"),
@@ -86,7 +86,7 @@ def test_bad_files_are_refused_with_their_line(web, tmp_path):
     srv.synguard("detach", "sg0")
     conf.write_text(BAD[0][0])
     r = srv.synguard("attach", "sg0", "--config", str(conf), check=False)
-    assert r.returncode != 0 and ":2: bad --cookies" in r.stderr
+    assert r.returncode != 0 and ":2: bad cookies" in r.stderr
     assert srv.synguard_json("status", "--json")["attachments"] == []
     r = srv.synguard("attach", "sg0", "--config", str(tmp_path / "missing.conf"), check=False)
     assert r.returncode != 0 and "cannot read" in r.stderr

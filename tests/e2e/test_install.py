@@ -62,7 +62,7 @@ def test_grafana_dashboard_uses_real_metrics(tmp_path):
     dash = json.load(open(os.path.join(sgtest.REPO, "dist", "grafana-dashboard.json")))
     exprs = [t["expr"] for p in dash["panels"] for t in p["targets"]]
     names = set(n for e in exprs for n in re.findall(r"synguard_\w+", e))
-    metrics_c = open(os.path.join(sgtest.REPO, "user", "metrics.c")).read()
+    metrics_c = open(os.path.join(sgtest.REPO, "user", "lib", "metrics.c")).read()
     for n in names:
         # every name the dashboard queries is one the exporter writes
         assert n in metrics_c or n[len("synguard_"):-len("_total")] in \

@@ -50,21 +50,5 @@ void sg_install_hup_handler(void);
 
 /* stats names (names.c) */
 const char *sg_stat_name(unsigned int stat);
-const char *sg_event_kind_name(unsigned int kind);
-const char *sg_xdp_mode_name(unsigned int mode);
-const char *sg_attach_kind_name(unsigned int kind);
-
-/* Verbs */
-int cmd_attach(int argc, char **argv);
-int cmd_run(int argc, char **argv);
-int cmd_detach(int argc, char **argv);
-int cmd_set(int argc, char **argv);
-int cmd_reload(int argc, char **argv);
-int cmd_allow(int argc, char **argv);
-int cmd_deny(int argc, char **argv);
-int cmd_status(int argc, char **argv);
-int cmd_stats(int argc, char **argv);
-int cmd_events(int argc, char **argv);
-int cmd_top(int argc, char **argv);
 
 #endif /* SG_USER_COMMON_H */

@@ -17,6 +17,17 @@
 #include "config_file.h"
 #include "settings.h"
 
+const struct sg_opt sg_file_keys[] = {
+	{ .name = "allow", .kind = SG_OPT_STRING, .arg = "CIDR...",
+	  .help = "the allow list, prefixes separated by commas or spaces; it replaces the "
+		  "running list, and an empty value empties it" },
+	{ .name = "deny", .kind = SG_OPT_STRING, .arg = "CIDR...",
+	  .help = "the deny list, as allow" },
+	{ .name = "interface", .kind = SG_OPT_STRING, .arg = "IFACE",
+	  .help = "the interface 'synguard run' attaches to when none is given" },
+	{}
+};
+
 struct parse_state {
 	struct sg_file_config *out;
 	char reason[256];

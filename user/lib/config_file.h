@@ -7,6 +7,7 @@
 
 #include "common.h"
 #include "cidr.h"
+#include "params.h"
 
 struct sg_prefix_list {
 	bool present;		/* the file names this list */
@@ -26,5 +27,8 @@ struct sg_file_config {
 int sg_file_config_load(const char *path, struct sg_file_config *out);
 void sg_file_config_free(struct sg_file_config *c);
 int sg_conf_path_resolve(const char *file, struct sg_conf_path *out);
+
+/* The keys a file takes besides the settings: allow, deny, interface. */
+extern const struct sg_opt sg_file_keys[];
 
 #endif /* SG_USER_CONFIG_FILE_H */

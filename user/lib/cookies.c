@@ -16,35 +16,10 @@
 #include <sys/socket.h>
 #include <net/if.h>
 
+#include "names.h"
 #include "cookies.h"
 
-int sg_cookie_mode_parse(const char *s, __u32 *mode)
-{
-	if (!strcmp(s, "always"))
-		*mode = SG_COOKIES_ALWAYS;
-	else if (!strcmp(s, "auto"))
-		*mode = SG_COOKIES_AUTO;
-	else if (!strcmp(s, "off"))
-		*mode = SG_COOKIES_OFF;
-	else {
-		sg_err("bad --cookies '%s' (use always, auto or off)", s);
-		return -EINVAL;
-	}
-	return 0;
-}
 
-const char *sg_cookie_mode_name(__u32 mode)
-{
-	switch (mode) {
-	case SG_COOKIES_OFF:
-		return "off";
-	case SG_COOKIES_ALWAYS:
-		return "always";
-	case SG_COOKIES_AUTO:
-		return "auto";
-	}
-	return "unknown";
-}
 
 /* Refuses, naming what is missing, rather than attaching something that
  * would reset every connection. */
@@ -204,25 +179,7 @@ void sg_adaptive_config(struct sg_config *cfg, __u32 syn_threshold, __u32 cooldo
 	cfg->cooldown_ms = cooldown_ms;
 }
 
-int sg_oos_mode_parse(const char *s, __u32 *mode)
-{
-	if (!strcmp(s, "attack"))
-		*mode = SG_OOS_ATTACK;
-	else if (!strcmp(s, "always"))
-		*mode = SG_OOS_ALWAYS;
-	else if (!strcmp(s, "off"))
-		*mode = SG_OOS_OFF;
-	else {
-		sg_err("bad --out-of-state '%s' (use attack, always or off)", s);
-		return -EINVAL;
-	}
-	return 0;
-}
 
-const char *sg_oos_mode_name(__u32 mode)
-{
-	return mode == SG_OOS_ALWAYS ? "always" : mode == SG_OOS_OFF ? "off" : "attack";
-}
 
 /* Per-source limits: @v = SYN limit, burst, handshake limit, burst; a burst
  * of 0 means one second's worth. */

@@ -16,6 +16,7 @@
 #include <linux/sockios.h>
 #include <bpf/bpf.h>
 
+#include "names.h"
 #include "handoff.h"
 #include "attachment.h"
 
@@ -58,27 +59,6 @@ bool sg_driver_lacks_meta(const char *driver)
 	return false;
 }
 
-static const struct {
-	const char *name;
-	__u32 choice;
-} sg_handoff_choices[] = {
-	{ "auto", SG_HANDOFF_AUTO },
-	{ "metadata", SG_HANDOFF_TRY_META },
-	{ "map", SG_HANDOFF_FORCE_MAP },
-};
-
-int sg_handoff_choice_parse(const char *s, __u32 *out)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(sg_handoff_choices); i++) {
-		if (!strcmp(s, sg_handoff_choices[i].name)) {
-			*out = sg_handoff_choices[i].choice;
-			return 0;
-		}
-	}
-	sg_err("bad --handoff '%s' (use auto, metadata or map)", s);
-	return -EINVAL;
-}
-
 __u32 sg_handoff_initial(__u32 choice, bool native, const char *driver)
 {
 	if (choice == SG_HANDOFF_FORCE_MAP)
@@ -101,10 +81,6 @@ int sg_handoff_read(const struct sg_attachment *a, struct sg_handoff_state *st)
 	return err;
 }
 
-const char *sg_handoff_path_name(__u32 path)
-{
-	return path == SG_HANDOFF_META ? "metadata" : "map";
-}
 
 void sg_handoff_reason(const struct sg_attachment *a, const struct sg_handoff_state *st,
 		       char *buf, size_t len)

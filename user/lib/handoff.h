@@ -16,13 +16,11 @@ enum sg_handoff_choice {
 	SG_HANDOFF_TRY_META = 1,	/* metadata on any driver */
 	SG_HANDOFF_FORCE_MAP = 2,	/* the map */
 };
-int sg_handoff_choice_parse(const char *s, __u32 *out);
 
 int sg_iface_driver(const char *ifname, char *buf, size_t len);
 bool sg_driver_lacks_meta(const char *driver);
 __u32 sg_handoff_initial(__u32 choice, bool native, const char *driver);
 int sg_handoff_read(const struct sg_attachment *a, struct sg_handoff_state *st);
-const char *sg_handoff_path_name(__u32 path);
 void sg_handoff_reason(const struct sg_attachment *a, const struct sg_handoff_state *st,
 		       char *buf, size_t len);
 

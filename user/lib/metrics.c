@@ -17,6 +17,7 @@
 #include <bpf/libbpf.h>
 #include <microhttpd.h>
 
+#include "names.h"
 #include "attachment.h"
 #include "cookies.h"
 #include "live.h"
@@ -124,7 +125,7 @@ char *sg_metrics_render(const struct sg_attachment *a, size_t *len)
 	help(&b, "synguard_cookies_engaged", "gauge",
 	     "1 while SYNs are answered with cookies in XDP (always mode, or auto mode in an attack).");
 	put(&b, "synguard_cookies_engaged{interface=\"%s\",mode=\"%s\"} %d\n", ifn,
-	    sg_cookie_mode_name(cfg.cookie_mode),
+	    sg_enum_name(sg_cookie_modes, cfg.cookie_mode),
 	    cfg.cookie_mode == SG_COOKIES_ALWAYS || (cfg.cookie_mode == SG_COOKIES_AUTO &&
 						      att.active_since));
 	help(&b, "synguard_attack_duration_seconds", "gauge",
@@ -158,7 +159,7 @@ char *sg_metrics_render(const struct sg_attachment *a, size_t *len)
 	put(&b, "synguard_program_info{interface=\"%s\",ifindex=\"%u\",xdp_prog_id=\"%u\","
 	    "tc_link_id=\"%u\",xdp_mode=\"%s\",attach_kind=\"%s\",pin_dir=\"%s\"} 1\n", ifn,
 	    a->info.ifindex, a->info.xdp_prog_id, a->info.tc_link_id,
-	    sg_xdp_mode_name(a->info.xdp_mode), sg_attach_kind_name(a->info.attach_kind), a->dir);
+	    sg_enum_name(sg_xdp_modes, a->info.xdp_mode), sg_enum_name(sg_attach_kinds, a->info.attach_kind), a->dir);
 	help(&b, "synguard_map_info", "gauge", "synguard's maps (value 1).");
 	{
 		static const char *const maps[] = {

@@ -1,6 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* Stable names for counters, events and modes: they are the JSON keys. */
+/*
+ * Stable names for counters, events and modes: they are the JSON keys, the
+ * values options take and what status prints, one table each.
+ */
 #include "common.h"
+#include "handoff.h"
+#include "names.h"
 
 #define SG__NAME(name, json) [SG_STAT_##name] = #json,
 static const char *const sg_stat_names[SG_STAT__MAX] = {
@@ -18,39 +23,58 @@ const char *sg_stat_name(unsigned int stat)
 	return "unknown";
 }
 
-const char *sg_event_kind_name(unsigned int kind)
-{
-	switch (kind) {
-	case SG_EV_DROP_SAMPLE:
-		return "drop_sample";
-	case SG_EV_KEY_ROTATION:
-		return "key_rotation";
-	case SG_EV_ATTACK_START:
-		return "attack_started";
-	case SG_EV_ATTACK_END:
-		return "attack_ended";
-	}
-	return "unknown";
-}
+const struct sg_enum sg_cookie_modes[] = {
+	{ "auto", SG_COOKIES_AUTO },
+	{ "always", SG_COOKIES_ALWAYS },
+	{ "off", SG_COOKIES_OFF },
+	{}
+};
 
-const char *sg_xdp_mode_name(unsigned int mode)
-{
-	switch (mode) {
-	case SG_XDP_MODE_NATIVE:
-		return "native";
-	case SG_XDP_MODE_SKB:
-		return "skb";
-	}
-	return "unknown";
-}
+const struct sg_enum sg_oos_modes[] = {
+	{ "attack", SG_OOS_ATTACK },
+	{ "always", SG_OOS_ALWAYS },
+	{ "off", SG_OOS_OFF },
+	{}
+};
 
-const char *sg_attach_kind_name(unsigned int kind)
-{
-	switch (kind) {
-	case SG_ATTACH_DISPATCHER:
-		return "libxdp-dispatcher";
-	case SG_ATTACH_SINGLE:
-		return "single-program";
-	}
-	return "unknown";
-}
+const struct sg_enum sg_xdp_modes[] = {
+	{ "native", SG_XDP_MODE_NATIVE },
+	{ "skb", SG_XDP_MODE_SKB },
+	{}
+};
+
+const struct sg_enum sg_attach_kinds[] = {
+	{ "libxdp-dispatcher", SG_ATTACH_DISPATCHER },
+	{ "single-program", SG_ATTACH_SINGLE },
+	{}
+};
+
+const struct sg_enum sg_event_kinds[] = {
+	{ "drop_sample", SG_EV_DROP_SAMPLE },
+	{ "key_rotation", SG_EV_KEY_ROTATION },
+	{ "attack_started", SG_EV_ATTACK_START },
+	{ "attack_ended", SG_EV_ATTACK_END },
+	{}
+};
+
+const struct sg_enum sg_handoff_choices[] = {
+	{ "auto", SG_HANDOFF_AUTO },
+	{ "metadata", SG_HANDOFF_TRY_META },
+	{ "map", SG_HANDOFF_FORCE_MAP },
+	{}
+};
+
+/* status's "path": the three map paths differ only in their reason */
+const struct sg_enum sg_handoff_paths[] = {
+	{ "metadata", SG_HANDOFF_META },
+	{ "map", SG_HANDOFF_MAP_KNOWN },
+	{ "map", SG_HANDOFF_MAP_FORCED },
+	{ "map", SG_HANDOFF_MAP_LEARNED },
+	{}
+};
+
+const struct sg_enum sg_on_off[] = {
+	{ "on", 1 },
+	{ "off", 0 },
+	{}
+};

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* synguard attach IFACE --ports LIST [--xdp-mode native|skb] */
+/* synguard attach IFACE --ports LIST [options]: parse, then do_attach() */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +10,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "names.h"
 #include "attachment.h"
 #include "handoff.h"
 #include "cookies.h"
@@ -19,236 +19,74 @@
 #include "config_file.h"
 #include "pins.h"
 #include "settings.h"
+#include "verbs.h"
 #include "xdp_attach.h"
 #include "synguard.skel.h"
 
-static void attach_usage(FILE *f)
-{
-	fprintf(f,
-		"Usage: synguard attach IFACE --ports LIST [options]\n"
-		"\n"
-		"Attach synguard's XDP program to IFACE (through libxdp, so other XDP\n"
-		"programs can share it) and pin its maps for the other verbs.\n"
-		"\n"
-		"  -p, --ports LIST       protected TCP ports, e.g. 80,443,8000-8100\n"
-		"  -c, --cookies MODE     auto (default): answer SYNs to protected ports with\n"
-		"                         SYN cookies in XDP while their rate is over the\n"
-		"                         threshold, else leave them to the kernel; always:\n"
-		"                         answer every one; off: filtering only\n"
-		"  -s, --syn-threshold N  auto: SYNs per second that engage cookies\n"
-		"                         (default %d)\n"
-		"  -C, --cooldown SECS    auto: seconds under half the threshold before\n"
-		"                         cookies disengage (default %d)\n"
-		"  -o, --out-of-state M   drop ACKs and RSTs that match no socket: attack\n"
-		"                         (default: while cookies are engaged), always, off\n"
-		"      --syn-limit N      per source (/32, /64): SYNs per second (default 0: none)\n"
-		"      --syn-burst N      ... and at once (default: N of --syn-limit)\n"
-		"      --handshake-limit N  per source: handshakes completed through cookies\n"
-		"                         per second (default 0: none)\n"
-		"      --handshake-burst N  ... and at once (default: N of --handshake-limit)\n"
-		"  -f, --config FILE      settings from FILE (INI, the keys of 'synguard set',\n"
-		"                         plus allow and deny); options given here win; 'synguard\n"
-		"                         reload IFACE' applies FILE again\n"
-		"  -k, --key-file PATH    cookie master key (32 hex digits), shared by hosts\n"
-		"                         behind one anycast/ECMP address (default: random)\n"
-		"  -t, --ttl N            TTL / hop limit of SYN-ACKs (default 64)\n"
-		"  -m, --xdp-mode MODE    native (default) or skb (generic XDP)\n"
-		"  -e, --event-rate N     sampled events per second per CPU (default %d, 0 = off)\n"
-		"      --socket-counter on|off  on (default): a sockops program on the root\n"
-		"                         cgroup counts live sockets, so that ACKs from sources\n"
-		"                         without one skip the socket lookup; off: none\n"
-		"      --handoff MODE     how cookie ACKs reach the TC program: auto (default):\n"
-		"                         in XDP metadata, or through a map where the driver\n"
-		"                         is known to have no metadata room or refuses it\n"
-		"                         once; metadata: try metadata on any driver (a\n"
-		"                         refusal still switches); map: always the map\n"
-		"  -h, --help             this text\n",
-		SG_DEFAULT_SYN_THRESHOLD, SG_DEFAULT_COOLDOWN_MS / 1000, SG_DEFAULT_EVENT_RATE);
-}
+static int cmd_attach(int argc, char **argv);
 
-struct attach_args {
-	const char *ifname;
-	const char *ports;
-	const char *key_file;
-	enum xdp_attach_mode mode;
-	__u32 event_rate;
-	__u32 cookie_mode;
-	__u32 ttl;
-	__u32 syn_threshold;
-	__u32 cooldown_s;
-	__u32 out_of_state;
-	__u32 limits[4];	/* syn limit, burst, handshake limit, burst */
-	const char *config;
-	bool no_counter;	/* --socket-counter off */
-	__u32 handoff;		/* --handoff: enum sg_handoff_choice */
-	__u32 given;		/* ATTACH_* of the options on the command line */
+static const struct sg_opt attach_opts[] = {
+	{ .kind = SG_OPT_SETTINGS, .off = offsetof(struct attach_cfg, settings) },
+	{ .name = "config", .short_opt = 'f', .kind = SG_OPT_STRING, .arg = "FILE",
+	  .off = offsetof(struct attach_cfg, config), .flags = SG_OPT_FILE,
+	  .help = "settings from FILE (INI: the keys of 'synguard set', plus allow and deny); "
+		  "options given here win",
+	  .doc = "See Configuration file. 'synguard reload IFACE' applies FILE again." },
+	{ .name = "key-file", .short_opt = 'k', .kind = SG_OPT_STRING, .arg = "PATH",
+	  .off = offsetof(struct attach_cfg, key_file), .flags = SG_OPT_FILE,
+	  .def = "a random key", .help = "the cookie master key, 32 hex digits (128 bits)",
+	  .doc = "For example from `head -c16 /dev/urandom | od -An -tx1 | tr -d ' \\n'`. "
+		 "Hosts behind one anycast or ECMP address that share the file (and a "
+		 "synchronised clock) accept each other's cookies. Without it, the key comes "
+		 "from getrandom()." },
+	{ .name = "xdp-mode", .short_opt = 'm', .kind = SG_OPT_ENUM, .values = sg_xdp_modes,
+	  .off = offsetof(struct attach_cfg, xdp_mode), .def = "native",
+	  .help = "native (in the driver) or skb (generic XDP, for drivers without XDP "
+		  "support)" },
+	{ .name = "socket-counter", .kind = SG_OPT_ENUM, .values = sg_on_off,
+	  .off = offsetof(struct attach_cfg, socket_counter), .def = "on",
+	  .help = "count live sockets with a sockops program on the root cgroup, so that ACKs "
+		  "from sources without one skip the socket lookup",
+	  .doc = "on also keeps the connection table (see docs/design.md, Live sockets); off "
+		 "attaches nothing there, and every ACK under cookies is looked up." },
+	{ .name = "handoff", .kind = SG_OPT_ENUM, .values = sg_handoff_choices,
+	  .off = offsetof(struct attach_cfg, handoff), .def = "auto",
+	  .help = "how a validated cookie ACK's options reach the TC program that completes "
+		  "the handshake: auto (metadata, or the map where the driver has none), "
+		  "metadata, or map",
+	  .doc = "auto uses XDP metadata, or the handoff map where the driver is known to give "
+		 "native XDP no metadata room or refuses it once; metadata tries metadata on "
+		 "any driver (a refusal still switches); map always uses the map (see "
+		 "docs/design.md, NIC drivers and XDP metadata)." },
+	{}
 };
 
-#define ATTACH_EVENT_RATE	(1u << 0)
-#define ATTACH_COOKIES		(1u << 1)
-#define ATTACH_TTL		(1u << 2)
-#define ATTACH_THRESHOLD	(1u << 3)
-#define ATTACH_COOLDOWN		(1u << 4)
-#define ATTACH_OOS		(1u << 5)
-#define ATTACH_LIMIT(i)		(1u << (6 + (i)))
+const struct sg_verb sg_verb_attach = {
+	.name = "attach",
+	.usage = "IFACE --ports LIST [options]",
+	.summary = "attach to an interface and protect TCP ports",
+	.about = "Attach synguard's XDP program to IFACE (through libxdp, so other XDP programs "
+		 "can share it) and pin its maps for the other verbs. A failed attach leaves "
+		 "nothing attached or pinned.",
+	.opts = attach_opts,
+	.pos = "interface", .pos_min = 1, .pos_max = 1,
+	.main = cmd_attach,
+};
 
-/* The options in @mask from @a into @cfg. */
-static void attach_apply(struct sg_config *cfg, const struct attach_args *a, __u32 mask)
+int sg_attach_parse(int argc, char **argv, struct attach_cfg *a)
 {
-	__u32 lim[4] = { cfg->syn_limit, cfg->syn_burst, cfg->hs_limit, cfg->hs_burst };
+	int first;
 
-	if (mask & ATTACH_EVENT_RATE)
-		cfg->event_rate = a->event_rate;
-	if (mask & ATTACH_COOKIES)
-		cfg->cookie_mode = a->cookie_mode;
-	if (mask & ATTACH_TTL)
-		cfg->ttl = a->ttl;
-	if (mask & (ATTACH_THRESHOLD | ATTACH_COOLDOWN))
-		sg_adaptive_config(cfg, mask & ATTACH_THRESHOLD ? a->syn_threshold :
-				   cfg->syn_threshold,
-				   mask & ATTACH_COOLDOWN ? a->cooldown_s * 1000 : cfg->cooldown_ms);
-	if (mask & ATTACH_OOS)
-		cfg->out_of_state = a->out_of_state;
-	for (int i = 0; i < 4; i++)
-		if (mask & ATTACH_LIMIT(i))
-			lim[i] = a->limits[i];
-	if (mask & (ATTACH_LIMIT(0) | ATTACH_LIMIT(2))) {
-		/* a burst not given follows its limit */
-		if (mask & ATTACH_LIMIT(0) && !(mask & ATTACH_LIMIT(1)))
-			lim[1] = 0;
-		if (mask & ATTACH_LIMIT(2) && !(mask & ATTACH_LIMIT(3)))
-			lim[3] = 0;
-	}
-	sg_limits_config(cfg, lim);
-}
-
-/* --KEY's value @arg, in the range of the setting KEY (settings.c). */
-static int attach_number(const char *opt, const char *arg, __u32 *out)
-{
-	long v;
-	int err = sg_setting_number(opt, opt + 2, arg, &v);
-
-	if (!err)
-		*out = v;
-	return err;
-}
-
-static int attach_parse(int argc, char **argv, struct attach_args *a)
-{
-	static const char *const limit_opts[] = {
-		"--syn-limit", "--syn-burst", "--handshake-limit", "--handshake-burst",
-	};
-	static const struct option opts[] = {
-		{ "ports", required_argument, NULL, 'p' },
-		{ "xdp-mode", required_argument, NULL, 'm' },
-		{ "event-rate", required_argument, NULL, 'e' },
-		{ "cookies", required_argument, NULL, 'c' },
-		{ "key-file", required_argument, NULL, 'k' },
-		{ "ttl", required_argument, NULL, 't' },
-		{ "syn-threshold", required_argument, NULL, 's' },
-		{ "cooldown", required_argument, NULL, 'C' },
-		{ "out-of-state", required_argument, NULL, 'o' },
-		{ "syn-limit", required_argument, NULL, 1000 },
-		{ "syn-burst", required_argument, NULL, 1001 },
-		{ "handshake-limit", required_argument, NULL, 1002 },
-		{ "handshake-burst", required_argument, NULL, 1003 },
-		{ "config", required_argument, NULL, 'f' },
-		{ "socket-counter", required_argument, NULL, 1004 },
-		{ "handoff", required_argument, NULL, 1005 },
-		{ "help", no_argument, NULL, 'h' },
-		{}
-	};
-	int c;
-
-	a->mode = XDP_MODE_NATIVE;	/* the settings' defaults: sg_settings_defaults() */
-	while ((c = getopt_long(argc, argv, "p:m:e:c:k:t:s:C:o:f:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'p':
-			a->ports = optarg;
-			break;
-		case 'm':
-			if (!strcmp(optarg, "native")) {
-				a->mode = XDP_MODE_NATIVE;
-			} else if (!strcmp(optarg, "skb")) {
-				a->mode = XDP_MODE_SKB;
-			} else {
-				sg_err("bad --xdp-mode '%s' (use native or skb)", optarg);
-				return -EINVAL;
-			}
-			break;
-		case 'e':
-			if (attach_number("--event-rate", optarg, &a->event_rate))
-				return -EINVAL;
-			a->given |= ATTACH_EVENT_RATE;
-			break;
-		case 'c':
-			if (sg_cookie_mode_parse(optarg, &a->cookie_mode))
-				return -EINVAL;
-			a->given |= ATTACH_COOKIES;
-			break;
-		case 'k':
-			a->key_file = optarg;
-			break;
-		case 't':
-			if (attach_number("--ttl", optarg, &a->ttl))
-				return -EINVAL;
-			a->given |= ATTACH_TTL;
-			break;
-		case 's':
-			if (attach_number("--syn-threshold", optarg, &a->syn_threshold))
-				return -EINVAL;
-			a->given |= ATTACH_THRESHOLD;
-			break;
-		case 'C':
-			if (attach_number("--cooldown", optarg, &a->cooldown_s))
-				return -EINVAL;
-			a->given |= ATTACH_COOLDOWN;
-			break;
-		case 'o':
-			if (sg_oos_mode_parse(optarg, &a->out_of_state))
-				return -EINVAL;
-			a->given |= ATTACH_OOS;
-			break;
-		case 1000:
-		case 1001:
-		case 1002:
-		case 1003:
-			if (attach_number(limit_opts[c - 1000], optarg, &a->limits[c - 1000]))
-				return -EINVAL;
-			a->given |= ATTACH_LIMIT(c - 1000);
-			break;
-		case 'f':
-			a->config = optarg;
-			break;
-		case 1004:
-			if (strcmp(optarg, "on") && strcmp(optarg, "off")) {
-				sg_err("bad --socket-counter '%s' (use on or off)", optarg);
-				return -EINVAL;
-			}
-			a->no_counter = !strcmp(optarg, "off");
-			break;
-		case 1005:
-			if (sg_handoff_choice_parse(optarg, &a->handoff))
-				return -EINVAL;
-			break;
-		case 'h':
-			attach_usage(stdout);
-			exit(0);
-		default:
-			attach_usage(stderr);
-			return -EINVAL;
-		}
-	}
-	if (optind != argc - 1) {
-		sg_err("attach takes exactly one interface (see 'synguard attach --help')");
-		return -EINVAL;
-	}
-	a->ifname = argv[optind];
-	if (!a->ports && !a->config) {
+	*a = (struct attach_cfg){ .xdp_mode = SG_XDP_MODE_NATIVE, .socket_counter = 1 };
+	first = sg_params_parse(&sg_verb_attach, argc, argv, a);
+	if (first <= 0)
+		return first;
+	a->ifname = argv[first];
+	if (!sg_given_has(&a->settings, "ports") && !a->config) {
 		sg_err("attach needs --ports (e.g. --ports 80,443)");
 		return -EINVAL;
 	}
-	return 0;
+	return 1;
 }
 
 static int sg_mkdir_p(const char *path)
@@ -292,7 +130,7 @@ static int attach_check_existing(const struct sg_iface *ifc, const char *dir)
 	return sg_pins_remove(dir);
 }
 
-static int attach_fill_maps(struct synguard_bpf *skel, const struct attach_args *args,
+static int attach_fill_maps(struct synguard_bpf *skel, const struct attach_cfg *args,
 			    const struct sg_iface *ifc, const struct sg_ports *ports,
 			    __u32 prog_id, __u32 tc_link_id, struct sg_config *cfgp,
 			    struct sg_cookie_key *key)
@@ -300,7 +138,7 @@ static int attach_fill_maps(struct synguard_bpf *skel, const struct attach_args 
 	struct sg_config cfg = *cfgp;
 	struct sg_attach_info info = {
 		.ifindex = ifc->ifindex,
-		.xdp_mode = args->mode == XDP_MODE_SKB ? SG_XDP_MODE_SKB : SG_XDP_MODE_NATIVE,
+		.xdp_mode = args->xdp_mode,
 		.attach_kind = sg_xdp_attach_kind(ifc->ifindex),
 		.xdp_prog_id = prog_id,
 		.attached_at = time(NULL),
@@ -313,7 +151,8 @@ static int attach_fill_maps(struct synguard_bpf *skel, const struct attach_args 
 
 	snprintf(info.ifname, sizeof(info.ifname), "%s", ifc->name);
 	sg_iface_driver(ifc->name, info.driver, sizeof(info.driver));	/* "" if none */
-	handoff.path = sg_handoff_initial(args->handoff, args->mode != XDP_MODE_SKB, info.driver);
+	handoff.path = sg_handoff_initial(args->handoff, args->xdp_mode == SG_XDP_MODE_NATIVE,
+					  info.driver);
 	err = sg_netns_cookie(&info.netns_cookie);
 	if (err)
 		return err;
@@ -431,9 +270,10 @@ static bool attach_refused(const struct sg_features *feat)
 	return true;
 }
 
-int cmd_attach(int argc, char **argv)
+int do_attach(const struct attach_cfg *args)
 {
-	struct attach_args args = {};
+	enum xdp_attach_mode mode = args->xdp_mode == SG_XDP_MODE_SKB ? XDP_MODE_SKB :
+				    XDP_MODE_NATIVE;
 	struct sg_features feat;
 	struct sg_iface ifc;
 	struct sg_ports *ports = NULL;
@@ -445,15 +285,13 @@ int cmd_attach(int argc, char **argv)
 	struct sg_conf_path conf = {};
 	struct bpf_map *map;
 	char dir[PATH_MAX], path[PATH_MAX], msg[256], *list = NULL;
-	bool attached = false, with_tc;
+	bool attached = false, with_tc, ports_set = false;
 	__u32 prog_id, tc_link_id = 0;
 	int err, tc_link = -1, live_link = -1;
 
-	err = attach_parse(argc, argv, &args);
+	err = sg_require_privileges("attach");
 	if (!err)
-		err = sg_require_privileges("attach");
-	if (!err)
-		err = sg_iface_resolve(args.ifname, &ifc);
+		err = sg_iface_resolve(args->ifname, &ifc);
 	if (err)
 		return err;
 	ports = calloc(1, sizeof(*ports));
@@ -464,26 +302,25 @@ int cmd_attach(int argc, char **argv)
 	}
 	/* defaults, then the file, then the options given */
 	sg_settings_defaults(&cfg);
-	if (args.config) {
+	if (args->config) {
 		fc->cfg = cfg;
-		err = sg_file_config_load(args.config, fc);
+		err = sg_file_config_load(args->config, fc);
 		if (err)
 			goto out;
 		cfg = fc->cfg;
 		if (fc->ports_set)
 			*ports = fc->ports;
-		err = sg_conf_path_resolve(args.config, &conf);
+		ports_set = fc->ports_set;
+		err = sg_conf_path_resolve(args->config, &conf);
 		if (err) {
-			sg_err("cannot record the path of %s for reload: %s", args.config,
+			sg_err("cannot record the path of %s for reload: %s", args->config,
 			       strerror(-err));
 			goto out;
 		}
 	}
-	attach_apply(&cfg, &args, args.given);
-	if (args.ports)
-		err = sg_ports_parse(args.ports, ports);
-	else if (!fc->ports_set) {
-		sg_err("attach needs --ports, or ports = ... in %s", args.config);
+	err = sg_settings_apply_given(&args->settings, &cfg, ports, &ports_set);
+	if (!err && !ports_set) {
+		sg_err("attach needs --ports, or ports = ... in %s", args->config);
 		err = -EINVAL;
 	}
 	if (err)
@@ -492,7 +329,7 @@ int cmd_attach(int argc, char **argv)
 	err = sg_features_require_base(&feat);
 	/* The default mode, on a kernel without SYN cookies: filtering, said
 	 * once. A mode the operator named is refused there instead. */
-	if (!err && !(args.given & ATTACH_COOKIES) && !fc->cookies_set &&
+	if (!err && !sg_given_has(&args->settings, "cookies") && !fc->cookies_set &&
 	    cfg.cookie_mode != SG_COOKIES_OFF && !strcmp(sg_features_best_mode(&feat), "filter-only")) {
 		fprintf(stderr, "%s: kernel %s lacks bpf_sk_assign_tcp_reqsk (Linux >= 6.9): "
 			"SYN cookies off, filtering only ('--cookies off' says so and is quiet)\n",
@@ -502,7 +339,7 @@ int cmd_attach(int argc, char **argv)
 	if (!err)
 		err = sg_cookies_require(&feat, cfg.cookie_mode);
 	if (!err)
-		err = sg_cookie_key_load(args.key_file, &key);
+		err = sg_cookie_key_load(args->key_file, &key);
 	if (!err)
 		err = sg_cookies_config(&ifc, &cfg);
 	if (!err)
@@ -510,7 +347,7 @@ int cmd_attach(int argc, char **argv)
 	if (!err)
 		err = attach_check_existing(&ifc, dir);
 	if (!err)
-		err = sg_xdp_check_shareable(&ifc, args.mode);
+		err = sg_xdp_check_shareable(&ifc, mode);
 	if (err)
 		goto out;
 
@@ -546,7 +383,7 @@ int cmd_attach(int argc, char **argv)
 	with_tc = cfg.cookie_mode != SG_COOKIES_OFF || (feat.reqsk_kfunc && feat.tcx);
 	bpf_program__set_autoload(skel->progs.synguard_tc, with_tc);
 	/* The socket counter, wherever cookies may check ACKs. */
-	bpf_program__set_autoload(skel->progs.synguard_sockops, with_tc && !args.no_counter);
+	bpf_program__set_autoload(skel->progs.synguard_sockops, with_tc && args->socket_counter);
 
 	DECLARE_LIBXDP_OPTS(xdp_program_opts, xopts, .obj = skel->obj,
 			    .prog_name = "synguard_xdp");
@@ -558,14 +395,14 @@ int cmd_attach(int argc, char **argv)
 		sg_err("cannot prepare the XDP program: %s", msg);
 		goto out;
 	}
-	err = xdp_program__attach(prog, ifc.ifindex, args.mode, 0);
+	err = xdp_program__attach(prog, ifc.ifindex, mode, 0);
 	if (err && attach_refused(&feat))
 		goto out;
 	if (err) {
 		libxdp_strerror(err, msg, sizeof(msg));
 		sg_err("cannot attach to %s in %s mode: %s%s", ifc.name,
-		       args.mode == XDP_MODE_SKB ? "skb" : "native", msg,
-		       args.mode == XDP_MODE_NATIVE && err == -EOPNOTSUPP ?
+		       mode == XDP_MODE_SKB ? "skb" : "native", msg,
+		       mode == XDP_MODE_NATIVE && err == -EOPNOTSUPP ?
 		       " (the driver lacks native XDP; try --xdp-mode skb)" : "");
 		goto out;
 	}
@@ -586,7 +423,7 @@ int cmd_attach(int argc, char **argv)
 	/* Counting starts before the loader marks the sockets that exist, so
 	 * none falls between; sockops counts only once the configuration
 	 * names the namespace, and the second marking covers that gap. */
-	if (with_tc && !args.no_counter)	/* a failure is said, and costs lookups only */
+	if (with_tc && args->socket_counter)	/* a failure is said, and costs lookups only */
 		sg_live_attach(skel->progs.synguard_sockops, dir, &live_link);
 	err = sg_netns_cookie(&cfg.netns_cookie);
 	if (!err)
@@ -600,7 +437,7 @@ int cmd_attach(int argc, char **argv)
 	 * made in between were made while the program let SYNs through. */
 	err = sg_peers_mark_existing(bpf_map__fd(skel->maps.peers_map));
 	if (err >= 0)
-		err = attach_fill_maps(skel, &args, &ifc, ports, prog_id, tc_link_id, &cfg, &key);
+		err = attach_fill_maps(skel, args, &ifc, ports, prog_id, tc_link_id, &cfg, &key);
 	if (!err)
 		err = sg_peers_mark_existing(bpf_map__fd(skel->maps.peers_map));
 	if (err < 0)
@@ -611,9 +448,9 @@ int cmd_attach(int argc, char **argv)
 
 	list = sg_ports_to_string(ports);
 	sg_info("synguard attached to %s (%s mode, %s, prog id %u), protecting TCP ports %s, "
-		"cookies %s", ifc.name, args.mode == XDP_MODE_SKB ? "skb" : "native",
-		sg_attach_kind_name(sg_xdp_attach_kind(ifc.ifindex)), prog_id,
-		list ? list : "?", sg_cookie_mode_name(cfg.cookie_mode));
+		"cookies %s", ifc.name, mode == XDP_MODE_SKB ? "skb" : "native",
+		sg_enum_name(sg_attach_kinds, sg_xdp_attach_kind(ifc.ifindex)), prog_id,
+		list ? list : "?", sg_enum_name(sg_cookie_modes, cfg.cookie_mode));
 out:
 	if (tc_link >= 0) {
 		if (err)
@@ -637,4 +474,12 @@ out:
 	free(list);
 	free(ports);
 	return err;
+}
+
+static int cmd_attach(int argc, char **argv)
+{
+	struct attach_cfg a;
+	int err = sg_attach_parse(argc, argv, &a);
+
+	return err <= 0 ? err : do_attach(&a);
 }

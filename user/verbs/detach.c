@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* synguard detach IFACE */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,16 +9,8 @@
 
 #include "attachment.h"
 #include "pins.h"
+#include "verbs.h"
 #include "xdp_attach.h"
-
-static void detach_usage(FILE *f)
-{
-	fprintf(f,
-		"Usage: synguard detach IFACE\n"
-		"\n"
-		"Remove synguard's programs from IFACE and its pins, and nothing else.\n"
-		"When IFACE no longer exists, its leftover pins are removed.\n");
-}
 
 /* Detaches the link pinned as @pin in @dir, if there is one. */
 static void detach_link(const char *dir, const char *pin, const char *what, const char *ifname)
@@ -36,29 +27,40 @@ static void detach_link(const char *dir, const char *pin, const char *what, cons
 	close(link);
 }
 
-int cmd_detach(int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{}
-	};
-	struct sg_attachment a;
-	const char *ifname;
-	int c, err;
+static int cmd_detach(int argc, char **argv);
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (c == 'h') {
-			detach_usage(stdout);
-			return 0;
-		}
-		detach_usage(stderr);
-		return -EINVAL;
-	}
-	if (optind != argc - 1) {
-		sg_err("detach takes exactly one interface (see 'synguard detach --help')");
-		return -EINVAL;
-	}
-	ifname = argv[optind];
+static const struct sg_opt detach_opts[] = {
+	{}
+};
+
+const struct sg_verb sg_verb_detach = {
+	.name = "detach",
+	.usage = "IFACE",
+	.summary = "remove synguard from an interface",
+	.about = "Remove synguard's programs from IFACE and its pins, and nothing else. When "
+		 "IFACE no longer exists, its leftover pins are removed.",
+	.opts = detach_opts,
+	.pos = "interface", .pos_min = 1, .pos_max = 1,
+	.main = cmd_detach,
+};
+
+static int cmd_detach(int argc, char **argv)
+{
+	struct detach_cfg d;
+	int first = sg_params_parse(&sg_verb_detach, argc, argv, &d);
+
+	if (first <= 0)
+		return first;
+	d.ifname = argv[first];
+	return do_detach(&d);
+}
+
+int do_detach(const struct detach_cfg *d)
+{
+	const char *ifname = d->ifname;
+	struct sg_attachment a;
+	int err;
+
 	err = sg_require_privileges("detach");
 	if (err)
 		return err;

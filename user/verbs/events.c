@@ -2,7 +2,6 @@
 /* synguard events [IFACE] [--json] [--count N] */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,23 +10,11 @@
 #include <bpf/libbpf.h>
 #include <jansson.h>
 
+#include "names.h"
 #include "attachment.h"
 #include "cookies.h"
 #include "stats_read.h"
-
-static void events_usage(FILE *f)
-{
-	fprintf(f,
-		"Usage: synguard events [IFACE] [options]\n"
-		"\n"
-		"Stream synguard's events (sampled drops, attacks, key rotations, config\n"
-		"changes, lost-event notices) as lines\n"
-		"until Ctrl-C. Only one reader per attachment should run at a time.\n"
-		"\n"
-		"  -j, --json         one JSON object per line\n"
-		"  -c, --count N      exit after N events\n"
-		"  -h, --help         this text\n");
-}
+#include "verbs.h"
 
 struct events_ctx {
 	struct sg_attachment *list;
@@ -119,7 +106,7 @@ static int events_handle(void *data, void *raw, size_t size)
 	o = json_object();
 	json_object_set_new(o, "ts", json_string(ts));
 	json_object_set_new(o, "interface", json_string(ifname));
-	json_object_set_new(o, "kind", json_string(sg_event_kind_name(e->kind)));
+	json_object_set_new(o, "kind", json_string(sg_enum_name(sg_event_kinds, e->kind)));
 	json_object_set_new(o, "reason", json_string(sg_stat_name(e->reason)));
 	json_object_set_new(o, "src", json_string(src));
 	json_object_set_new(o, "dst", json_string(dst));
@@ -140,7 +127,7 @@ static int events_handle(void *data, void *raw, size_t size)
 		json_object_clear(o);
 		json_object_set_new(o, "ts", json_string(ts));
 		json_object_set_new(o, "interface", json_string(ifname));
-		json_object_set_new(o, "kind", json_string(sg_event_kind_name(e->kind)));
+		json_object_set_new(o, "kind", json_string(sg_enum_name(sg_event_kinds, e->kind)));
 		json_object_set_new(o, end ? "peak_syn_rate" : "syn_rate", json_integer(e->rate));
 		if (end) {
 			json_object_set_new(o, "duration_ms", json_integer(e->duration_ms));
@@ -153,11 +140,11 @@ static int events_handle(void *data, void *raw, size_t size)
 		}
 	} else if (e->family == 6)
 		snprintf(line, sizeof(line), "%s %s %s %s [%s]:%u -> [%s]:%u flags=%s suppressed=%u",
-			 ts, ifname, sg_event_kind_name(e->kind), sg_stat_name(e->reason),
+			 ts, ifname, sg_enum_name(sg_event_kinds, e->kind), sg_stat_name(e->reason),
 			 src, e->sport, dst, e->dport, *flags ? flags : "-", e->suppressed);
 	else
 		snprintf(line, sizeof(line), "%s %s %s %s %s:%u -> %s:%u flags=%s suppressed=%u",
-			 ts, ifname, sg_event_kind_name(e->kind), sg_stat_name(e->reason),
+			 ts, ifname, sg_enum_name(sg_event_kinds, e->kind), sg_stat_name(e->reason),
 			 src, e->sport, dst, e->dport, *flags ? flags : "-", e->suppressed);
 	events_emit(ctx, o, line);
 	return 0;
@@ -189,17 +176,17 @@ static void events_check_config(struct events_ctx *ctx)
 		events_now(ts, sizeof(ts));
 		o = json_pack("{s:s, s:s, s:s, s:s, s:i, s:i, s:s, s:i, s:i, s:i}",
 			      "ts", ts, "kind", "config_changed", "interface", ctx->list[i].ifname,
-			      "cookies", sg_cookie_mode_name(cfg.cookie_mode),
+			      "cookies", sg_enum_name(sg_cookie_modes, cfg.cookie_mode),
 			      "syn_threshold", (json_int_t)cfg.syn_threshold,
 			      "cooldown_s", (json_int_t)(cfg.cooldown_ms / 1000),
-			      "out_of_state", sg_oos_mode_name(cfg.out_of_state),
+			      "out_of_state", sg_enum_name(sg_oos_modes, cfg.out_of_state),
 			      "syn_limit", (json_int_t)cfg.syn_limit,
 			      "handshake_limit", (json_int_t)cfg.hs_limit,
 			      "event_rate", (json_int_t)cfg.event_rate);
 		snprintf(line, sizeof(line), "%s %s config_changed cookies=%s syn_threshold=%u "
 			 "out_of_state=%s syn_limit=%u handshake_limit=%u", ts, ctx->list[i].ifname,
-			 sg_cookie_mode_name(cfg.cookie_mode), cfg.syn_threshold,
-			 sg_oos_mode_name(cfg.out_of_state), cfg.syn_limit, cfg.hs_limit);
+			 sg_enum_name(sg_cookie_modes, cfg.cookie_mode), cfg.syn_threshold,
+			 sg_enum_name(sg_oos_modes, cfg.out_of_state), cfg.syn_limit, cfg.hs_limit);
 		events_emit(ctx, o, line);
 	}
 }
@@ -236,56 +223,60 @@ static void events_check_lost(struct events_ctx *ctx)
 	events_check_config(ctx);
 }
 
-int cmd_events(int argc, char **argv)
+static int cmd_events(int argc, char **argv);
+
+static const struct sg_opt events_opts[] = {
+	{ .name = "json", .short_opt = 'j', .kind = SG_OPT_FLAG,
+	  .off = offsetof(struct events_cfg, json), .help = "one JSON object per line" },
+	{ .name = "count", .short_opt = 'c', .kind = SG_OPT_NUMBER, .arg = "N",
+	  .off = offsetof(struct events_cfg, count), .min = 1, .max = 1000000000,
+	  .help = "exit after N events" },
+	{}
+};
+
+const struct sg_verb sg_verb_events = {
+	.name = "events",
+	.usage = "[IFACE] [options]",
+	.summary = "stream sampled events until Ctrl-C",
+	.about = "Stream synguard's events (sampled drops, attacks, key rotations, "
+		 "configuration changes, lost-event notices) as lines until Ctrl-C, for IFACE "
+		 "or every attachment in this network namespace. Only one reader per "
+		 "attachment should run at a time.",
+	.opts = events_opts,
+	.pos = "interface", .pos_min = 0, .pos_max = 1,
+	.main = cmd_events,
+};
+
+static int cmd_events(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "count", required_argument, NULL, 'c' },
-		{ "help", no_argument, NULL, 'h' },
-		{}
-	};
-	struct events_ctx ctx = { .remaining = -1 };
+	struct events_cfg e = {};
+	int first = sg_params_parse(&sg_verb_events, argc, argv, &e);
+
+	if (first <= 0)
+		return first;
+	e.ifname = first < argc ? argv[first] : NULL;
+	return do_events(&e);
+}
+
+int do_events(const struct events_cfg *e)
+{
+	struct events_ctx ctx = { .remaining = e->count ? e->count : -1, .json = e->json };
 	struct events_ring *rings = NULL;
 	struct ring_buffer *rb = NULL;
 	struct sg_snapshot s;
-	char *end;
-	int c, err;
+	int err;
 
-	while ((c = getopt_long(argc, argv, "jc:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			ctx.json = true;
-			break;
-		case 'c':
-			ctx.remaining = strtol(optarg, &end, 10);
-			if (*end || end == optarg || ctx.remaining <= 0) {
-				sg_err("bad --count '%s' (a positive number)", optarg);
-				return -EINVAL;
-			}
-			break;
-		case 'h':
-			events_usage(stdout);
-			return 0;
-		default:
-			events_usage(stderr);
-			return -EINVAL;
-		}
-	}
-	if (optind < argc - 1) {
-		sg_err("events takes at most one interface (see 'synguard events --help')");
-		return -EINVAL;
-	}
 	err = sg_require_privileges("events");
 	if (err)
 		return err;
 
-	if (optind == argc - 1) {
+	if (e->ifname) {
 		ctx.list = calloc(1, sizeof(*ctx.list));
 		if (!ctx.list)
 			return -ENOMEM;
-		err = sg_attachment_find(argv[optind], ctx.list);
+		err = sg_attachment_find(e->ifname, ctx.list);
 		if (err == -ENOENT)
-			sg_err("not attached to %s", argv[optind]);
+			sg_err("not attached to %s", e->ifname);
 		if (err) {
 			free(ctx.list);
 			return err;

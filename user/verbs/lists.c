@@ -9,7 +9,6 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,28 +18,13 @@
 
 #include "attachment.h"
 #include "cidr.h"
+#include "verbs.h"
 
 struct list_maps {
 	int fd4, fd6;
 	__u32 flag4, flag6;
 	const char *name;		/* "allow" or "deny" */
 };
-
-static void lists_usage(FILE *f, const char *verb)
-{
-	fprintf(f,
-		"Usage: synguard %s add|del IFACE CIDR...\n"
-		"       synguard %s list IFACE [--json]\n"
-		"\n"
-		"%s\n"
-		"Lists apply to packets for protected ports, take effect at once, and\n"
-		"accept IPv4 and IPv6 prefixes (an address alone is a /32 or /128).\n",
-		verb, verb,
-		!strcmp(verb, "deny") ?
-		"Sources in the deny list are dropped before any other check." :
-		"Sources in the allow list go to the kernel, past cookies and limits\n"
-		"(the deny list still wins).");
-}
 
 static void lpm_key(const struct sg_cidr *c, struct sg_lpm4 *k4, struct sg_lpm6 *k6)
 {
@@ -154,14 +138,50 @@ static int lists_show(const struct sg_attachment *a, const struct list_maps *m, 
 	return 0;
 }
 
-static int cmd_list_verb(const char *verb, int argc, char **argv)
+struct lists_args {
+	bool json;
+};
+
+static const struct sg_opt lists_opts[] = {
+	{ .name = "json", .short_opt = 'j', .kind = SG_OPT_FLAG,
+	  .off = offsetof(struct lists_args, json), .help = "list: a JSON array" },
+	{}
+};
+
+static int cmd_allow(int argc, char **argv);
+static int cmd_deny(int argc, char **argv);
+
+#define LISTS_ABOUT "Lists apply to packets for protected ports, take effect at once, and " \
+	"accept IPv4 and IPv6 prefixes (an address alone is a /32 or /128)."
+
+const struct sg_verb sg_verb_allow = {
+	.name = "allow",
+	.usage = "add|del IFACE CIDR... | list IFACE [--json]",
+	.summary = "sources that bypass cookies and limits (add|del|list)",
+	.about = "Sources in the allow list go to the kernel, past cookies and limits (the "
+		 "deny list still wins). " LISTS_ABOUT,
+	.opts = lists_opts,
+	.pos = "argument", .pos_min = 2, .pos_max = -1,
+	.pos_error = "allow needs add, del or list and an interface",
+	.main = cmd_allow,
+};
+
+const struct sg_verb sg_verb_deny = {
+	.name = "deny",
+	.usage = "add|del IFACE CIDR... | list IFACE [--json]",
+	.summary = "sources dropped before anything else (add|del|list)",
+	.about = "Sources in the deny list are dropped before any other check. " LISTS_ABOUT,
+	.opts = lists_opts,
+	.pos = "argument", .pos_min = 2, .pos_max = -1,
+	.pos_error = "deny needs add, del or list and an interface",
+	.main = cmd_deny,
+};
+
+static int cmd_list_verb(const struct sg_verb *v, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{}
-	};
-	bool deny = !strcmp(verb, "deny"), json = false;
+	const char *verb = v->name;
+	struct lists_args args = {};
+	bool deny = !strcmp(verb, "deny");
 	struct list_maps m = {
 		.fd4 = -1, .fd6 = -1, .name = verb,
 		.flag4 = deny ? SG_LIST_DENY4 : SG_LIST_ALLOW4,
@@ -169,31 +189,21 @@ static int cmd_list_verb(const char *verb, int argc, char **argv)
 	};
 	struct sg_attachment a;
 	const char *op;
-	int c, err;
+	int first, err;
 
-	while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
-		if (c == 'j') {
-			json = true;
-			continue;
-		}
-		lists_usage(c == 'h' ? stdout : stderr, verb);
-		return c == 'h' ? 0 : -EINVAL;
-	}
-	if (argc - optind < 2) {
-		sg_err("%s needs add, del or list and an interface (see 'synguard %s --help')",
-		       verb, verb);
-		return -EINVAL;
-	}
-	op = argv[optind];
+	first = sg_params_parse(v, argc, argv, &args);
+	if (first <= 0)
+		return first;
+	op = argv[first];
 	if (strcmp(op, "add") && strcmp(op, "del") && strcmp(op, "list")) {
 		sg_err("unknown %s command '%s' (use add, del or list)", verb, op);
 		return -EINVAL;
 	}
-	if (strcmp(op, "list") && argc - optind < 3) {
+	if (strcmp(op, "list") && argc - first < 3) {
 		sg_err("%s %s needs at least one CIDR", verb, op);
 		return -EINVAL;
 	}
-	err = sg_attachment_for(verb, argv[optind + 1], &a);
+	err = sg_attachment_for(verb, argv[first + 1], &a);
 	if (err)
 		return err;
 	m.fd4 = sg_pin_get(a.dir, deny ? "deny4_map" : "allow4_map");
@@ -202,10 +212,10 @@ static int cmd_list_verb(const char *verb, int argc, char **argv)
 		err = m.fd4 < 0 ? m.fd4 : m.fd6;
 		sg_err("cannot open the %s list of %s: %s", verb, a.ifname, strerror(-err));
 	} else if (!strcmp(op, "list")) {
-		err = lists_show(&a, &m, json);
+		err = lists_show(&a, &m, args.json);
 	} else {
-		err = lists_change(&a, &m, !strcmp(op, "add"), argv + optind + 2,
-				   argc - optind - 2);
+		err = lists_change(&a, &m, !strcmp(op, "add"), argv + first + 2,
+				   argc - first - 2);
 	}
 	if (m.fd4 >= 0)
 		close(m.fd4);
@@ -215,14 +225,14 @@ static int cmd_list_verb(const char *verb, int argc, char **argv)
 	return err;
 }
 
-int cmd_allow(int argc, char **argv)
+static int cmd_allow(int argc, char **argv)
 {
-	return cmd_list_verb("allow", argc, argv);
+	return cmd_list_verb(&sg_verb_allow, argc, argv);
 }
 
-int cmd_deny(int argc, char **argv)
+static int cmd_deny(int argc, char **argv)
 {
-	return cmd_list_verb("deny", argc, argv);
+	return cmd_list_verb(&sg_verb_deny, argc, argv);
 }
 
 /* Makes the allow (or deny) list of @a exactly @items: the new prefixes go

@@ -9,7 +9,6 @@
  * configuration untouched. Same program, counters and state.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,50 +16,58 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 
+#include "names.h"
 #include "attachment.h"
 #include "config_file.h"
 #include "cookies.h"
 #include "kernel_probe.h"
 #include "settings.h"
+#include "verbs.h"
 
-static void reload_usage(FILE *f)
+static int cmd_reload(int argc, char **argv);
+
+static const struct sg_opt reload_opts[] = {
+	{ .name = "config", .short_opt = 'f', .kind = SG_OPT_STRING, .arg = "FILE",
+	  .off = offsetof(struct reload_cfg, config), .flags = SG_OPT_FILE,
+	  .def = "the file given at attach",
+	  .help = "apply FILE instead, and remember it from then on" },
+	{}
+};
+
+const struct sg_verb sg_verb_reload = {
+	.name = "reload",
+	.usage = "IFACE [--config FILE]",
+	.summary = "apply the configuration file again, while running",
+	.about = "Apply the configuration file given at attach (or FILE) to the running "
+		 "program on IFACE. Settings the file leaves out return to their defaults; "
+		 "ports and the allow and deny lists change only if the file names them. A bad "
+		 "file changes nothing.",
+	.opts = reload_opts,
+	.pos = "interface", .pos_min = 1, .pos_max = 1,
+	.main = cmd_reload,
+};
+
+static int cmd_reload(int argc, char **argv)
 {
-	fprintf(f,
-		"Usage: synguard reload IFACE [--config FILE]\n"
-		"\n"
-		"Apply the configuration file given at attach (or FILE, remembered from\n"
-		"then on) to the running program on IFACE. Settings the file leaves out\n"
-		"return to their defaults; ports and the allow and deny lists change only\n"
-		"if the file names them. A bad file changes nothing.\n");
+	struct reload_cfg r = {};
+	int first = sg_params_parse(&sg_verb_reload, argc, argv, &r);
+
+	if (first <= 0)
+		return first;
+	r.ifname = argv[first];
+	return do_reload(&r);
 }
 
-int cmd_reload(int argc, char **argv)
+int do_reload(const struct reload_cfg *r)
 {
-	static const struct option opts[] = {
-		{ "config", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{}
-	};
 	struct sg_file_config *fc = NULL;
 	struct sg_conf_path conf = {};
-	const char *file = NULL;
+	const char *file = r->config;
 	struct sg_attachment a;
 	__u32 zero = 0, lists;
-	int c, err, conf_fd = -1;
+	int err, conf_fd = -1;
 
-	while ((c = getopt_long(argc, argv, "f:h", opts, NULL)) != -1) {
-		if (c == 'f') {
-			file = optarg;
-			continue;
-		}
-		reload_usage(c == 'h' ? stdout : stderr);
-		return c == 'h' ? 0 : -EINVAL;
-	}
-	if (optind != argc - 1) {
-		sg_err("reload takes exactly one interface (see 'synguard reload --help')");
-		return -EINVAL;
-	}
-	err = sg_attachment_for("reload", argv[optind], &a);
+	err = sg_attachment_for("reload", r->ifname, &a);
 	if (err)
 		return err;
 	fc = calloc(1, sizeof(*fc));
@@ -109,8 +116,8 @@ int cmd_reload(int argc, char **argv)
 		err = sg_lists_replace(&a, false, fc->allow.items, fc->allow.n);
 	if (!err)
 		sg_info("%s: reloaded %s (cookies %s, syn-threshold %u/s, out-of-state %s%s%s%s)",
-			a.ifname, conf.path, sg_cookie_mode_name(fc->cfg.cookie_mode),
-			fc->cfg.syn_threshold, sg_oos_mode_name(fc->cfg.out_of_state),
+			a.ifname, conf.path, sg_enum_name(sg_cookie_modes, fc->cfg.cookie_mode),
+			fc->cfg.syn_threshold, sg_enum_name(sg_oos_modes, fc->cfg.out_of_state),
 			fc->ports_set ? ", ports" : "", fc->allow.present ? ", allow list" : "",
 			fc->deny.present ? ", deny list" : "");
 out:

@@ -11,7 +11,6 @@
  * Cookie keys need no rotation from here: they are derived per epoch in BPF.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,26 +19,11 @@
 
 #include "attachment.h"
 #include "config_file.h"
+#include "handoff.h"
 #include "metrics.h"
+#include "verbs.h"
 
 #define SG_DEFAULT_METRICS "127.0.0.1:9199"
-
-static void run_usage(FILE *f)
-{
-	fprintf(f,
-		"Usage: synguard run --config FILE [IFACE] [options]\n"
-		"\n"
-		"Run as a service in the foreground: attach to IFACE (or the file's\n"
-		"'interface') with FILE's settings, or adopt an existing attachment and\n"
-		"apply FILE to it; serve metrics; print events as JSON lines; on SIGTERM\n"
-		"detach. SIGHUP reloads FILE.\n"
-		"\n"
-		"  -f, --config FILE        the configuration file (required)\n"
-		"  -M, --metrics ADDR:PORT  Prometheus metrics (default " SG_DEFAULT_METRICS
-		"; off: none)\n"
-		"  -k, --keep-attached      on SIGTERM, leave the protection in place\n"
-		"  -h, --help               this text\n");
-}
 
 static void run_log(const char *kind, const char *ifname, const char *key, json_t *val)
 {
@@ -62,67 +46,64 @@ static void run_log(const char *kind, const char *ifname, const char *key, json_
 	json_decref(o);
 }
 
-/* Calls another verb with its own argv, as the command line would. */
-static int run_verb(int (*fn)(int, char **), int argc, char **argv)
-{
-	optind = 0;
-	return fn(argc, argv);
-}
+struct run_args {
+	const char *config;
+	const char *metrics;
+	bool keep;
+};
 
-int cmd_run(int argc, char **argv)
+static int cmd_run(int argc, char **argv);
+
+static const struct sg_opt run_opts[] = {
+	{ .name = "config", .short_opt = 'f', .kind = SG_OPT_STRING, .arg = "FILE",
+	  .off = offsetof(struct run_args, config), .flags = SG_OPT_REQUIRED | SG_OPT_FILE,
+	  .help = "the configuration file" },
+	{ .name = "metrics", .short_opt = 'M', .kind = SG_OPT_STRING, .arg = "ADDR:PORT|off",
+	  .off = offsetof(struct run_args, metrics), .def = SG_DEFAULT_METRICS,
+	  .help = "where Prometheus metrics are served; off: nowhere" },
+	{ .name = "keep-attached", .short_opt = 'k', .kind = SG_OPT_FLAG,
+	  .off = offsetof(struct run_args, keep),
+	  .help = "on SIGTERM, leave the protection in place" },
+	{}
+};
+
+const struct sg_verb sg_verb_run = {
+	.name = "run",
+	.usage = "--config FILE [IFACE] [options]",
+	.summary = "run as a service: attach, metrics, events; detach on SIGTERM",
+	.about = "Run as a service in the foreground: attach to IFACE (or the file's "
+		 "'interface') with FILE's settings, or adopt an existing attachment and apply "
+		 "FILE to it; serve metrics; print events as JSON lines; on SIGTERM detach. "
+		 "SIGHUP reloads FILE.",
+	.opts = run_opts,
+	.pos = "interface", .pos_min = 0, .pos_max = 1,
+	.main = cmd_run,
+};
+
+static int cmd_run(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "config", required_argument, NULL, 'f' },
-		{ "metrics", required_argument, NULL, 'M' },
-		{ "keep-attached", no_argument, NULL, 'k' },
-		{ "help", no_argument, NULL, 'h' },
-		{}
-	};
-	const char *config = NULL, *listen = SG_DEFAULT_METRICS, *ifname;
+	struct run_args args = { .metrics = SG_DEFAULT_METRICS };
 	struct sg_file_config *fc = NULL;
 	struct sg_metrics *metrics = NULL;
 	struct sg_attachment a;
-	bool keep = false, have_a = false;
-	int c, err;
+	const char *ifname;
+	bool have_a = false;
+	int first, err;
 
-	while ((c = getopt_long(argc, argv, "f:M:kh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'f':
-			config = optarg;
-			break;
-		case 'M':
-			listen = optarg;
-			break;
-		case 'k':
-			keep = true;
-			break;
-		case 'h':
-			run_usage(stdout);
-			return 0;
-		default:
-			run_usage(stderr);
-			return -EINVAL;
-		}
-	}
-	if (!config) {
-		sg_err("run needs --config FILE (see 'synguard run --help')");
-		return -EINVAL;
-	}
-	if (optind < argc - 1) {
-		sg_err("run takes at most one interface (see 'synguard run --help')");
-		return -EINVAL;
-	}
-	if (sg_metrics_check(listen))
+	first = sg_params_parse(&sg_verb_run, argc, argv, &args);
+	if (first <= 0)
+		return first;
+	if (sg_metrics_check(args.metrics))
 		return -EINVAL;
 	fc = calloc(1, sizeof(*fc));
 	if (!fc)
 		return -ENOMEM;
-	err = sg_file_config_load(config, fc);	/* checked now, applied below */
+	err = sg_file_config_load(args.config, fc);	/* checked now, applied below */
 	if (err)
 		goto out;
-	ifname = optind == argc - 1 ? argv[optind] : fc->interface;
+	ifname = first < argc ? argv[first] : fc->interface;
 	if (!ifname[0]) {
-		sg_err("run needs an interface: give IFACE, or interface = ... in %s", config);
+		sg_err("run needs an interface: give IFACE, or interface = ... in %s", args.config);
 		err = -EINVAL;
 		goto out;
 	}
@@ -132,28 +113,28 @@ int cmd_run(int argc, char **argv)
 	sg_info_to_stderr = true;	/* stdout: JSON lines only */
 	sg_install_stop_handlers();	/* SIGTERM while attaching still detaches */
 
+	struct reload_cfg reload = { .ifname = ifname, .config = args.config };
+	struct events_cfg events = { .ifname = ifname, .json = true };
+	struct detach_cfg detach = { .ifname = ifname };
+	struct attach_cfg attach = {
+		.ifname = ifname, .config = args.config, .xdp_mode = SG_XDP_MODE_NATIVE,
+		.socket_counter = 1, .handoff = SG_HANDOFF_AUTO,
+	};
+
 	if (!sg_attachment_find(ifname, &a)) {
 		bool live = a.live;
 
 		sg_attachment_close(&a);
-		if (live) {
-			char *rv[] = { "reload", (char *)ifname, "--config", (char *)config, NULL };
-
-			err = run_verb(cmd_reload, 4, rv);
-		} else {
-			err = -ENOENT;	/* stale pins: attach cleans them up */
-		}
+		err = live ? do_reload(&reload) : -ENOENT;	/* stale pins: attach cleans up */
 		if (!err)
-			run_log("adopted", ifname, "config", json_string(config));
+			run_log("adopted", ifname, "config", json_string(args.config));
 	} else {
 		err = -ENOENT;
 	}
 	if (err == -ENOENT) {
-		char *av[] = { "attach", (char *)ifname, "--config", (char *)config, NULL };
-
-		err = run_verb(cmd_attach, 4, av);
+		err = do_attach(&attach);
 		if (!err)
-			run_log("attached", ifname, "config", json_string(config));
+			run_log("attached", ifname, "config", json_string(args.config));
 	}
 	if (err)
 		goto out;
@@ -163,40 +144,36 @@ int cmd_run(int argc, char **argv)
 		goto out;
 	}
 	have_a = true;
-	if (strcmp(listen, "off")) {
-		metrics = sg_metrics_start(listen, &a);
+	if (strcmp(args.metrics, "off")) {
+		metrics = sg_metrics_start(args.metrics, &a);
 		if (!metrics) {
 			err = -EADDRNOTAVAIL;
 			goto stop;
 		}
-		run_log("metrics", ifname, "listen", json_string(listen));
+		run_log("metrics", ifname, "listen", json_string(args.metrics));
 	}
 	sg_install_hup_handler();
 	for (;;) {
-		char *ev[] = { "events", (char *)ifname, "--json", NULL };
-		char *rv[] = { "reload", (char *)ifname, "--config", (char *)config, NULL };
-
-		err = run_verb(cmd_events, 3, ev);	/* until a signal */
+		err = do_events(&events);	/* until a signal */
 		if (err || !sg_hup)
 			break;
 		sg_hup = 0;	/* SIGHUP: reload, then back to the events */
 		sg_stop = 0;
-		if (run_verb(cmd_reload, 4, rv))
-			run_log("reload_failed", ifname, "config", json_string(config));
+		if (do_reload(&reload))
+			run_log("reload_failed", ifname, "config", json_string(args.config));
 		else
-			run_log("reloaded", ifname, "config", json_string(config));
+			run_log("reloaded", ifname, "config", json_string(args.config));
 		if (sg_stop)	/* a SIGTERM during the reload */
 			break;
 	}
 stop:
 	sg_metrics_stop(metrics);
-	if (!keep) {
-		char *dv[] = { "detach", (char *)ifname, NULL };
-		int derr = run_verb(cmd_detach, 2, dv);
+	if (!args.keep) {
+		int derr = do_detach(&detach);
 
 		err = err ? err : derr;
 	}
-	run_log("stopped", ifname, "detached", json_boolean(!keep));
+	run_log("stopped", ifname, "detached", json_boolean(!args.keep));
 out:
 	if (have_a)
 		sg_attachment_close(&a);

@@ -8,37 +8,17 @@
  * so a bad one leaves the configuration untouched.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <bpf/bpf.h>
 
+#include "names.h"
 #include "attachment.h"
 #include "cookies.h"
 #include "kernel_probe.h"
 #include "settings.h"
 
-
-static void set_usage(FILE *f)
-{
-	fprintf(f,
-		"Usage: synguard set IFACE key=value...\n"
-		"\n"
-		"Change synguard's configuration on IFACE while it runs (same program,\n"
-		"counters and state kept). Keys:\n"
-		"  cookies=auto|always|off   the cookie mode\n"
-		"  syn-threshold=N           auto: SYNs per second that engage cookies\n"
-		"  cooldown=SECS             auto: calm seconds before cookies disengage\n"
-		"  out-of-state=attack|always|off  drop ACKs/RSTs matching no socket\n"
-		"  syn-limit=N, syn-burst=N  per source: SYNs per second, and at once\n"
-		"  handshake-limit=N, handshake-burst=N  per source: handshakes completed\n"
-		"                            through cookies per second, and at once\n"
-		"                            (0 = no limit; a burst of 0: one second's)\n"
-		"  ports=LIST                protected TCP ports, e.g. 80,443,8000-8100\n"
-		"  event-rate=N              sampled events per second per CPU (0 = off)\n"
-		"  ttl=N                     TTL / hop limit of SYN-ACKs\n");
-}
 
 /* Applies one key=value to the copies in @cfg and @ports. */
 static int set_one(const char *pair, struct sg_config *cfg, struct sg_ports *ports,
@@ -48,39 +28,50 @@ static int set_one(const char *pair, struct sg_config *cfg, struct sg_ports *por
 	char key[32];
 
 	if (!eq || eq == pair || (size_t)(eq - pair) >= sizeof(key)) {
-		sg_err("bad setting '%s' (use key=value; keys: %s)", pair, SG_SETTING_KEYS);
+		char keys[256];
+
+		sg_err("bad setting '%s' (use key=value; keys: %s)", pair,
+		       sg_settings_keys(keys, sizeof(keys)));
 		return -EINVAL;
 	}
 	snprintf(key, sizeof(key), "%.*s", (int)(eq - pair), pair);
 	return sg_setting_apply(key, eq + 1, cfg, ports, ports_set);
 }
 
-int cmd_set(int argc, char **argv)
+static int cmd_set(int argc, char **argv);
+
+static const struct sg_opt set_opts[] = {
+	{}
+};
+
+const struct sg_verb sg_verb_set = {
+	.name = "set",
+	.usage = "IFACE key=value...",
+	.summary = "change thresholds, ports or the cookie mode while running",
+	.about = "Change synguard's configuration on IFACE while it runs: the same program "
+		 "keeps its counters and state, and the new values apply from the next packet. "
+		 "Every pair is checked before anything is written, so a bad one changes "
+		 "nothing. The keys are attach's settings:",
+	.opts = set_opts,
+	.pos = "key=value", .pos_min = 2, .pos_max = -1,
+	.pos_error = "set takes an interface and at least one key=value",
+	.keys = true,
+	.main = cmd_set,
+};
+
+static int cmd_set(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{}
-	};
 	struct sg_ports *ports = NULL;
 	struct sg_attachment a;
 	struct sg_config cfg;
 	bool ports_set = false;
 	__u32 zero = 0, mode_before;
-	int c, err;
+	int first, err;
 
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
-		if (c == 'h') {
-			set_usage(stdout);
-			return 0;
-		}
-		set_usage(stderr);
-		return -EINVAL;
-	}
-	if (argc - optind < 2) {
-		sg_err("set takes an interface and at least one key=value (see 'synguard set --help')");
-		return -EINVAL;
-	}
-	err = sg_attachment_for("set", argv[optind], &a);
+	first = sg_params_parse(&sg_verb_set, argc, argv, NULL);
+	if (first <= 0)
+		return first;
+	err = sg_attachment_for("set", argv[first], &a);
 	if (err)
 		return err;
 	ports = calloc(1, sizeof(*ports));
@@ -94,7 +85,7 @@ int cmd_set(int argc, char **argv)
 		goto out;
 	}
 	mode_before = cfg.cookie_mode;
-	for (int i = optind + 1; i < argc; i++) {
+	for (int i = first + 1; i < argc; i++) {
 		err = set_one(argv[i], &cfg, ports, &ports_set);
 		if (err)
 			goto out;
@@ -111,8 +102,8 @@ int cmd_set(int argc, char **argv)
 		goto out;
 	}
 	sg_info("%s: cookies %s, syn-threshold %u/s, cooldown %u s, out-of-state %s, "
-		"event-rate %u/s, ttl %u%s", a.ifname, sg_cookie_mode_name(cfg.cookie_mode),
-		cfg.syn_threshold, cfg.cooldown_ms / 1000, sg_oos_mode_name(cfg.out_of_state),
+		"event-rate %u/s, ttl %u%s", a.ifname, sg_enum_name(sg_cookie_modes, cfg.cookie_mode),
+		cfg.syn_threshold, cfg.cooldown_ms / 1000, sg_enum_name(sg_oos_modes, cfg.out_of_state),
 		cfg.event_rate, cfg.ttl, ports_set ? ", ports changed" : "");
 out:
 	free(ports);

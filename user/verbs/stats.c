@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* synguard stats [IFACE] [--json] [--watch] [--interval SECONDS] */
 #include <errno.h>
-#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,23 +10,11 @@
 #include <bpf/bpf.h>
 #include <jansson.h>
 
+#include "names.h"
 #include "attachment.h"
 #include "cookies.h"
 #include "stats_read.h"
-
-static void stats_usage(FILE *f)
-{
-	fprintf(f,
-		"Usage: synguard stats [IFACE] [options]\n"
-		"\n"
-		"Show synguard's counters for IFACE (default: every attachment in this\n"
-		"network namespace), with per-second rates measured over --interval.\n"
-		"\n"
-		"  -j, --json             JSON output (one object per sample with --watch)\n"
-		"  -w, --watch            refresh every interval until Ctrl-C\n"
-		"  -i, --interval SECS    rate window and refresh period (default 1; 0 = no rates)\n"
-		"  -h, --help             this text\n");
-}
+#include "verbs.h"
 
 struct stats_view {
 	struct sg_attachment *a;
@@ -99,8 +86,8 @@ static json_t *stats_adaptive_json(const struct sg_attachment *a)
 	if (stats_adaptive(a, &v))
 		return json_null();
 	return json_pack("{s:s, s:s, s:{s:i, s:i, s:i, s:i}, s:b, s:f, s:i, s:i, s:i, s:f}",
-			 "mode", sg_cookie_mode_name(v.cfg.cookie_mode),
-			 "out_of_state", sg_oos_mode_name(v.cfg.out_of_state),
+			 "mode", sg_enum_name(sg_cookie_modes, v.cfg.cookie_mode),
+			 "out_of_state", sg_enum_name(sg_oos_modes, v.cfg.out_of_state),
 			 "limits", "syn", (json_int_t)v.cfg.syn_limit,
 			 "syn_burst", (json_int_t)v.cfg.syn_burst,
 			 "handshake", (json_int_t)v.cfg.hs_limit,
@@ -120,7 +107,7 @@ static void stats_adaptive_human(const struct sg_attachment *a)
 	if (stats_adaptive(a, &v))
 		return;
 	if (v.cfg.cookie_mode != SG_COOKIES_AUTO) {
-		printf("  cookies %s\n", sg_cookie_mode_name(v.cfg.cookie_mode));
+		printf("  cookies %s\n", sg_enum_name(sg_cookie_modes, v.cfg.cookie_mode));
 		return;
 	}
 	if (v.att.active_since)
@@ -304,50 +291,51 @@ static void stats_sleep(double secs)
 		usleep(20000);
 }
 
-int cmd_stats(int argc, char **argv)
+struct stats_args {
+	bool json, watch;
+	double interval;
+};
+
+static int cmd_stats(int argc, char **argv);
+
+static const struct sg_opt stats_opts[] = {
+	{ .name = "json", .short_opt = 'j', .kind = SG_OPT_FLAG,
+	  .off = offsetof(struct stats_args, json),
+	  .help = "JSON output (one object per sample with --watch)" },
+	{ .name = "watch", .short_opt = 'w', .kind = SG_OPT_FLAG,
+	  .off = offsetof(struct stats_args, watch), .help = "refresh every interval until Ctrl-C" },
+	{ .name = "interval", .short_opt = 'i', .kind = SG_OPT_DECIMAL, .arg = "SECS",
+	  .off = offsetof(struct stats_args, interval), .min = 0, .max = 3600, .def = "1",
+	  .help = "rate window and refresh period, 0 for no rates" },
+	{}
+};
+
+const struct sg_verb sg_verb_stats = {
+	.name = "stats",
+	.usage = "[IFACE] [options]",
+	.summary = "counters and rates (--watch for a live view)",
+	.about = "Show synguard's counters for IFACE (default: every attachment in this "
+		 "network namespace), with per-second rates measured over --interval.",
+	.opts = stats_opts,
+	.pos = "interface", .pos_min = 0, .pos_max = 1,
+	.main = cmd_stats,
+};
+
+static int cmd_stats(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "watch", no_argument, NULL, 'w' },
-		{ "interval", required_argument, NULL, 'i' },
-		{ "help", no_argument, NULL, 'h' },
-		{}
-	};
+	struct stats_args args = { .interval = 1 };
 	struct sg_attachment *list = NULL, one;
 	struct stats_view *views = NULL;
-	bool json = false, watch = false, single = false;
-	double interval = 1;
-	char *end;
-	int c, n = 0, err;
+	bool json, watch, single = false;
+	double interval;
+	int first, n = 0, err;
 
-	while ((c = getopt_long(argc, argv, "jwi:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			json = true;
-			break;
-		case 'w':
-			watch = true;
-			break;
-		case 'i':
-			interval = strtod(optarg, &end);
-			if (*end || end == optarg || !isfinite(interval) || interval < 0 ||
-			    interval > 3600) {
-				sg_err("bad --interval '%s' (seconds, 0-3600)", optarg);
-				return -EINVAL;
-			}
-			break;
-		case 'h':
-			stats_usage(stdout);
-			return 0;
-		default:
-			stats_usage(stderr);
-			return -EINVAL;
-		}
-	}
-	if (optind < argc - 1) {
-		sg_err("stats takes at most one interface (see 'synguard stats --help')");
-		return -EINVAL;
-	}
+	first = sg_params_parse(&sg_verb_stats, argc, argv, &args);
+	if (first <= 0)
+		return first;
+	json = args.json;
+	watch = args.watch;
+	interval = args.interval;
 	if (watch && interval <= 0) {
 		sg_err("--watch needs an --interval above 0");
 		return -EINVAL;
@@ -356,15 +344,15 @@ int cmd_stats(int argc, char **argv)
 	if (err)
 		return err;
 
-	if (optind == argc - 1) {
-		err = sg_attachment_find(argv[optind], &one);
+	if (first == argc - 1) {
+		err = sg_attachment_find(argv[first], &one);
 		if (err == -ENOENT)
-			sg_err("not attached to %s", argv[optind]);
+			sg_err("not attached to %s", argv[first]);
 		if (err)
 			return err;
 		if (one.stats_fd < 0) {
 			sg_err("pins of %s in %s are incomplete; run 'synguard detach %s'",
-			       argv[optind], one.dir, argv[optind]);
+			       argv[first], one.dir, argv[first]);
 			return -ENOENT;
 		}
 		list = malloc(sizeof(*list));

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* synguard status [IFACE] [--json] */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,24 +8,14 @@
 #include <bpf/bpf.h>
 #include <jansson.h>
 
+#include "names.h"
 #include "attachment.h"
 #include "handoff.h"
 #include "cookies.h"
 #include "kernel_probe.h"
 #include "live.h"
 #include "pins.h"
-
-static void status_usage(FILE *f)
-{
-	fprintf(f,
-		"Usage: synguard status [IFACE] [--json]\n"
-		"\n"
-		"Show what synguard has attached in this network namespace (or on IFACE),\n"
-		"in which mode, protecting which ports, and what the kernel offers.\n"
-		"\n"
-		"  -j, --json     JSON output\n"
-		"  -h, --help     this text\n");
-}
+#include "verbs.h"
 
 static void sg_iso_time(__u64 secs, char *buf, size_t len)
 {
@@ -81,19 +70,19 @@ static json_t *status_attachment_json(const struct sg_attachment *a)
 	json_object_set_new(o, "interface", json_string(a->ifname));
 	json_object_set_new(o, "ifindex", json_integer(a->info.ifindex));
 	json_object_set_new(o, "state", json_string(status_state(a)));
-	json_object_set_new(o, "xdp_mode", json_string(sg_xdp_mode_name(a->info.xdp_mode)));
+	json_object_set_new(o, "xdp_mode", json_string(sg_enum_name(sg_xdp_modes, a->info.xdp_mode)));
 	json_object_set_new(o, "attach_mode",
-			    json_string(sg_attach_kind_name(a->info.attach_kind)));
+			    json_string(sg_enum_name(sg_attach_kinds, a->info.attach_kind)));
 	json_object_set_new(o, "xdp_prog_id", json_integer(a->info.xdp_prog_id));
 	json_object_set_new(o, "ports", json_string(ports));
-	json_object_set_new(o, "cookies", json_string(sg_cookie_mode_name(status_cookie_mode(a))));
+	json_object_set_new(o, "cookies", json_string(sg_enum_name(sg_cookie_modes, status_cookie_mode(a))));
 	json_object_set_new(o, "tc_link_id", json_integer(a->info.tc_link_id));
 	json_object_set_new(o, "driver", json_string(a->info.driver));
 	if (!sg_handoff_read(a, &st)) {
 		json_t *h = json_object();
 
 		sg_handoff_reason(a, &st, why, sizeof(why));
-		json_object_set_new(h, "path", json_string(sg_handoff_path_name(st.path)));
+		json_object_set_new(h, "path", json_string(sg_enum_name(sg_handoff_paths, st.path)));
 		json_object_set_new(h, "reason", json_string(why));
 		json_object_set_new(o, "handoff", h);
 	}
@@ -143,9 +132,9 @@ static void status_human(const struct sg_features *f, const char *ns_dir,
 		sg_iso_time(a->info.attached_at, when, sizeof(when));
 		printf("%s (ifindex %u): %s, %s mode, %s, prog id %u, ports %s, cookies %s",
 		       a->ifname, a->info.ifindex, status_state(a),
-		       sg_xdp_mode_name(a->info.xdp_mode),
-		       sg_attach_kind_name(a->info.attach_kind), a->info.xdp_prog_id,
-		       *ports ? ports : "-", sg_cookie_mode_name(status_cookie_mode(a)));
+		       sg_enum_name(sg_xdp_modes, a->info.xdp_mode),
+		       sg_enum_name(sg_attach_kinds, a->info.attach_kind), a->info.xdp_prog_id,
+		       *ports ? ports : "-", sg_enum_name(sg_cookie_modes, status_cookie_mode(a)));
 		if (a->info.tc_link_id)
 			printf(" (tc link %u)", a->info.tc_link_id);
 		live = sg_live_sockets(a);
@@ -163,51 +152,57 @@ static void status_human(const struct sg_features *f, const char *ns_dir,
 	}
 }
 
-int cmd_status(int argc, char **argv)
+struct status_args {
+	bool json;
+};
+
+static int cmd_status(int argc, char **argv);
+
+static const struct sg_opt status_opts[] = {
+	{ .name = "json", .short_opt = 'j', .kind = SG_OPT_FLAG,
+	  .off = offsetof(struct status_args, json), .help = "JSON output" },
+	{}
+};
+
+const struct sg_verb sg_verb_status = {
+	.name = "status",
+	.usage = "[IFACE] [--json]",
+	.summary = "what is attached where, and kernel features",
+	.about = "Show what synguard has attached in this network namespace (or on IFACE), in "
+		 "which mode, protecting which ports, and what the kernel offers.",
+	.opts = status_opts,
+	.pos = "interface", .pos_min = 0, .pos_max = 1,
+	.main = cmd_status,
+};
+
+static int cmd_status(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{}
-	};
+	struct status_args args = {};
 	struct sg_attachment *list = NULL;
 	struct sg_features feat;
 	char ns_dir[PATH_MAX];
-	bool json = false;
-	int c, n = 0, err;
+	bool json;
+	int first, n = 0, err;
 
-	while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			json = true;
-			break;
-		case 'h':
-			status_usage(stdout);
-			return 0;
-		default:
-			status_usage(stderr);
-			return -EINVAL;
-		}
-	}
-	if (optind < argc - 1) {
-		sg_err("status takes at most one interface (see 'synguard status --help')");
-		return -EINVAL;
-	}
+	first = sg_params_parse(&sg_verb_status, argc, argv, &args);
+	if (first <= 0)
+		return first;
+	json = args.json;
 	err = sg_require_privileges("status");
 	if (!err)
 		err = sg_netns_dir(ns_dir, sizeof(ns_dir));
 	if (err)
 		return err;
 
-	if (optind == argc - 1) {
+	if (first == argc - 1) {
 		list = calloc(1, sizeof(*list));
 		if (!list)
 			return -ENOMEM;
-		err = sg_attachment_find(argv[optind], list);
+		err = sg_attachment_find(argv[first], list);
 		if (err) {
 			free(list);
 			if (err == -ENOENT)
-				sg_err("not attached to %s", argv[optind]);
+				sg_err("not attached to %s", argv[first]);
 			return err;
 		}
 		n = 1;

@@ -7,7 +7,6 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <getopt.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,9 +16,11 @@
 #include <bpf/libbpf.h>
 #include <curses.h>
 
+#include "names.h"
 #include "attachment.h"
 #include "cookies.h"
 #include "stats_read.h"
+#include "verbs.h"
 
 #define HISTORY		60	/* seconds of sparkline */
 #define MAX_SOURCES	256
@@ -40,17 +41,6 @@ struct top {
 	int nsrc;
 	time_t window;		/* top sources: the current minute */
 };
-
-static void top_usage(FILE *f)
-{
-	fprintf(f,
-		"Usage: synguard top [IFACE]\n"
-		"\n"
-		"A live full-screen view of synguard on IFACE (default: the only\n"
-		"attachment here): rates, cookies, drops by reason, the attack state, top\n"
-		"sources from sampled events, and the last minute as sparklines. q quits.\n"
-		"It reads the sampled events, which it shares with any other reader.\n");
-}
 
 static int top_event(void *ctx, void *data, size_t size)
 {
@@ -127,7 +117,7 @@ static void draw(struct top *t)
 
 	attron(A_BOLD);
 	mvprintw(y++, 0, "synguard top - %s (ifindex %u, prog %u)   cookies %s", t->a.ifname,
-		 t->a.info.ifindex, t->a.info.xdp_prog_id, sg_cookie_mode_name(cfg.cookie_mode));
+		 t->a.info.ifindex, t->a.info.xdp_prog_id, sg_enum_name(sg_cookie_modes, cfg.cookie_mode));
 	attroff(A_BOLD);
 	if (cfg.cookie_mode == SG_COOKIES_AUTO && att.active_since) {
 		attron(A_REVERSE);
@@ -187,29 +177,39 @@ static void draw(struct top *t)
 	refresh();
 }
 
-int cmd_top(int argc, char **argv)
+static int cmd_top(int argc, char **argv);
+
+static const struct sg_opt top_opts[] = {
+	{}
+};
+
+const struct sg_verb sg_verb_top = {
+	.name = "top",
+	.usage = "[IFACE]",
+	.summary = "full-screen live view (q quits)",
+	.about = "A live full-screen view of synguard on IFACE (default: the only attachment "
+		 "here): rates, cookies, drops by reason, the attack state, top sources from "
+		 "sampled events, and the last minute as sparklines. q quits. It reads the "
+		 "sampled events, which it shares with any other reader.",
+	.opts = top_opts,
+	.pos = "interface", .pos_min = 0, .pos_max = 1,
+	.main = cmd_top,
+};
+
+static int cmd_top(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{}
-	};
 	struct ring_buffer *rb = NULL;
 	struct top *t;
-	int c, err, n;
+	int first, err, n;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		top_usage(c == 'h' ? stdout : stderr);
-		return c == 'h' ? 0 : -EINVAL;
-	}
-	if (optind < argc - 1) {
-		sg_err("top takes at most one interface (see 'synguard top --help')");
-		return -EINVAL;
-	}
+	first = sg_params_parse(&sg_verb_top, argc, argv, NULL);
+	if (first <= 0)
+		return first;
 	t = calloc(1, sizeof(*t));
 	if (!t)
 		return -ENOMEM;
-	if (optind == argc - 1) {
-		err = sg_attachment_for("top", argv[optind], &t->a);
+	if (first == argc - 1) {
+		err = sg_attachment_for("top", argv[first], &t->a);
 	} else {
 		struct sg_attachment *list = NULL;
 
