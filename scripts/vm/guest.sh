@@ -44,9 +44,10 @@ echo "127.0.0.1 localhost sg-vm" >/etc/hosts
 # ping (SO_TIMESTAMP) otherwise flips it, and under TCG a receive path that
 # runs into the site being patched dies: "Oops: int3" at
 # netif_receive_skb_list_internal+0x5f, seen once in the 6.12 guest.
+# Python 3.11 has no socket.SO_TIMESTAMP: 29 is its value (SO_TIMESTAMP_OLD).
 /usr/bin/python3 -c 'import socket, time
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.setsockopt(socket.SOL_SOCKET, socket.SO_TIMESTAMP, 1)
+s.setsockopt(socket.SOL_SOCKET, getattr(socket, "SO_TIMESTAMP", 29), 1)
 time.sleep(1 << 30)' &
 keeper=$!
 
