@@ -34,11 +34,7 @@
 #include "lib/lists.h"
 #include "lib/limits.h"
 #include "lib/live.h"
-
-/* sg_tcp_verdict(): "for the cookie path", plus what it must do there */
-#define SG_COOKIE_PATH	(SG_STAT__MAX + 1)
-#define SG_ACT_COOKIES	1	/* answer the SYN; check the ACK's cookie */
-#define SG_ACT_OOS	2	/* drop an ACK or RST that matches no socket */
+#include "lib/verdict.h"
 
 #define SG_KIND_ACK	0
 #define SG_KIND_SYN	1
@@ -82,7 +78,7 @@ __noinline int sg_cookie_path(struct xdp_md *ctx, const struct sg_pkt_loc *loc)
 	else
 		verdict = sg_ack_verdict(ctx, &pkt, cfg, loc->act & SG_ACT_OOS);
 	if (SG_STAT_IS_DROP(verdict))
-		sg_event_drop(ctx, &pkt, verdict);
+		sg_event_drop(ctx, &pkt, verdict, false);
 	return verdict;
 }
 
@@ -111,8 +107,9 @@ __noinline int sg_adaptive(__u32 slot)
 }
 
 /*
- * The common frame's SYN, when nothing but an answer is wanted: a 74-byte
- * frame (no IP options, no fragment, no payload) with the SYN flag alone,
+ * The common frame's SYN, when nothing but an answer is wanted: a
+ * SG_SYN4_LINUX_LEN frame (no IP options, no fragment, no payload) with
+ * the SYN flag alone,
  * Linux's option layout, no allow/deny list or SYN limit to apply, and a
  * source that peers says has no socket here, to a port and address whose
  * listener was seen a moment ago. Such a SYN is answered in place
@@ -130,25 +127,27 @@ __noinline int sg_syn_fast(struct xdp_md *ctx)
 	struct sg_tcp_opts c = { .wscale = SG_COOKIE_WSCALE_NONE };
 	struct sg_peers *p = sg_peers();
 	struct sg_flow f;
-	__u32 slot, cookie, data_bits;
+	__u32 slot, cookie, isn;
 	bool ok;
 
 	if (!ctx || !p)
 		return 0;
 	data = (void *)(long)ctx->data;
 	end = (void *)(long)ctx->data_end;
-	if (data + 74 > end)
+	if (data + SG_SYN4_LINUX_LEN > end)
 		return 0;
-	/* 74 bytes exactly; hidden from the compiler, which would fold the
+	/* the length exactly; hidden from the compiler, which would fold the
 	 * two tests into one the verifier draws no bound from */
 	asm volatile("" : "+r"(end));
-	if (end - data != 74)
+	if (end - data != SG_SYN4_LINUX_LEN)
 		return 0;
 	ip = data + sizeof(struct ethhdr);
 	tcp = (void *)(ip + 1);
-	if (ip->tot_len != bpf_htons(60) || (ip->frag_off & bpf_htons(SG_IP_MF | SG_IP_OFFSET)) ||
-	    SG_TCP_DOFF_BYTE(tcp) != 10 << 4 || SG_TCP_FLAGS(tcp) != SG_TCP_SYN ||
-	    !sg_tcp_opts_linux((__u8 *)(tcp + 1), end, 20, &c))
+	if (ip->tot_len != bpf_htons(SG_SYN4_LINUX_IP_LEN) ||
+	    (ip->frag_off & bpf_htons(SG_IP_MF | SG_IP_OFFSET)) ||
+	    SG_TCP_DOFF_BYTE(tcp) != (SG_SYN4_LINUX_TCP_LEN / 4) << 4 ||
+	    SG_TCP_FLAGS(tcp) != SG_TCP_SYN ||
+	    !sg_tcp_opts_linux((__u8 *)(tcp + 1), end, SG_TCPOPTS_LINUX_LEN, &c))
 		return 0;
 	slot = sg_peer_slot4(ip->saddr) & SG_PEER_MASK;
 	if (!sg_peer_unknown_at(p, slot, bpf_ntohs(tcp->dest), ip->daddr, sg_peer_now()))
@@ -158,17 +157,17 @@ __noinline int sg_syn_fast(struct xdp_md *ctx)
 	sg_count(SG_STAT_INFO_SYN_NO_LOOKUP, 0);
 
 	sg_flow4(&f, ip, tcp);
-	data_bits = sg_mss_index(4, c.mss ? c.mss : 536) << 6 | (__u32)c.wscale << 2 |
-		    (c.sack_ok ? 2 : 0);
-	cookie = sg_cookie_make(&f, bpf_ntohl(tcp->seq), data_bits, cfg->key_shift, &ok);
+	isn = bpf_ntohl(tcp->seq);
+	/* no ECN: the SYN has no flag but SYN */
+	cookie = sg_cookie_make(&f, isn, sg_cookie_data(4, &c, false), cfg->key_shift, &ok);
 	if (!ok) {
 		sg_peer_mark_slot(slot);
 		return SG_STAT_PASS_SYNACK_FALLBACK;
 	}
 	data = (void *)(long)ctx->data;
-	if (data + 74 > (void *)(long)ctx->data_end)
+	if (data + SG_SYN4_LINUX_LEN > (void *)(long)ctx->data_end)
 		return SG_STAT_PASS_SYNACK_FALLBACK;	/* cannot happen: checked above */
-	sg_synack4_in_place(data, &c, cookie, cfg);
+	sg_synack4_in_place(data, &f, isn, &c, cookie, cfg);
 	return SG_STAT_TX_SYNACK;
 }
 
@@ -287,7 +286,6 @@ __noinline int sg_ack_fast(struct xdp_md *ctx)
 	struct sg_pkt pkt = {};
 	struct iphdr *ip;
 	struct tcphdr *tcp;
-	struct sg_event *e;
 	struct sg_flow f;
 	__u32 slot, verdict, data_bits = 0;	/* clang may spill it unset: refused */
 	__u16 now;
@@ -309,24 +307,18 @@ __noinline int sg_ack_fast(struct xdp_md *ctx)
 		return 0;
 
 	sg_flow4(&f, ip, tcp);
+	sg_common_tcp(data, end, 0, &pkt);
 	verdict = sg_cookie_check(&f, bpf_ntohl(tcp->seq) - 1, bpf_ntohl(tcp->ack_seq) - 1,
 				  cfg->key_shift, &data_bits);
-	if (verdict && sg_kernel_cookie_window(cfg) &&
-	    bpf_tcp_raw_check_syncookie_ipv4(ip, tcp) == 0)
+	if (verdict && sg_kernel_cookie_maybe(cfg, &pkt))
 		return 0;	/* the kernel's, maybe: its listener decides */
 	sg_count(SG_STAT_INFO_ACK_NO_LOOKUP, 0);
-	sg_common_tcp(data, end, 0, &pkt);
 	pkt.l4_len = sg_ntohs(ip->tot_len) - sizeof(*ip);
 	if (!verdict)	/* a drop here (handshake limit) comes before any resize */
 		verdict = sg_cookie_ack_pass(ctx, &pkt, cfg, &f, data_bits, p, slot, now);
 	sg_count(verdict, pkt.len);
-	if (!SG_STAT_IS_DROP(verdict))
-		return verdict;
-	e = sg_event_drop_begin(ctx, verdict);
-	if (e) {
-		sg_event_fill_pkt(e, &pkt);
-		sg_event_drop_submit(e);
-	}
+	if (SG_STAT_IS_DROP(verdict))
+		sg_event_drop(ctx, &pkt, verdict, false);
 	return verdict;
 }
 
@@ -334,7 +326,7 @@ __noinline int sg_ack_fast(struct xdp_md *ctx)
  * TCP policy for a packet to a protected port whose 20-byte header is
  * known to be readable.
  */
-static sg_always_inline __u32 sg_tcp_verdict(struct sg_pkt *pkt)
+static sg_always_inline struct sg_verdict sg_tcp_verdict(struct sg_pkt *pkt)
 {
 	struct tcphdr *tcp = pkt->tcp;
 	struct sg_config *cfg = &sg_cfg;
@@ -343,55 +335,55 @@ static sg_always_inline __u32 sg_tcp_verdict(struct sg_pkt *pkt)
 
 	bad = sg_parse_tcp_len(pkt);
 	if (bad)
-		return bad;
+		return sg_decided(bad);
 	if (cfg->lists) {
 		bad = sg_lists_verdict(pkt, cfg->lists);
 		if (bad)
-			return bad;
+			return sg_decided(bad);
 	}
 
 	/* A SYN cut into fragments is an evasion trick, never needed. */
 	if (pkt->first_frag)
-		return SG_STAT_DROP_TCP_FRAGMENT;
+		return sg_decided(SG_STAT_DROP_TCP_FRAGMENT);
 	doff_len = tcp->doff * 4;
 	if (doff_len < sizeof(*tcp) || doff_len > pkt->l4_len)
-		return SG_STAT_DROP_TCP_BAD_DOFF;
+		return sg_decided(SG_STAT_DROP_TCP_BAD_DOFF);
 
 	flags = SG_TCP_FLAGS(tcp);
 	bad = sg_tcp_flags_invalid(flags);
 	if (bad)
-		return bad;
+		return sg_decided(bad);
 
 	flags &= SG_TCP_SYN | SG_TCP_RST | SG_TCP_ACK;
 	/* Established flows' packets, the common case, first and shortest:
 	 * where ACKs are checked, one the connection table knows passes. */
 	if (flags == SG_TCP_ACK) {
 		if (cfg->cookie_mode == SG_COOKIES_OFF)
-			return SG_STAT_PASS_TCP;
+			return sg_decided(SG_STAT_PASS_TCP);
 		if (cfg->cookie_mode == SG_COOKIES_ALWAYS)
 			act = SG_ACT_COOKIES | (cfg->out_of_state != SG_OOS_OFF ? SG_ACT_OOS : 0);
 		else
 			act = sg_adaptive_act(cfg, SG_KIND_ACK);
 		if (!act || ((cfg->flags & SG_CFG_LIVE) && sg_live_known(pkt)))
-			return SG_STAT_PASS_TCP;
-		return SG_COOKIE_PATH + act;
+			return sg_decided(SG_STAT_PASS_TCP);
+		return sg_next(SG_NEXT_COOKIES, act);
 	}
 	if (flags == SG_TCP_SYN && cfg->syn_limit &&
 	    sg_limit_syn(pkt, cfg, bpf_jiffies64(), sg_hz()))
-		return SG_STAT_DROP_SYN_RATE_LIMITED;
+		return sg_decided(SG_STAT_DROP_SYN_RATE_LIMITED);
 	if (cfg->cookie_mode == SG_COOKIES_OFF) {
 		if (flags != SG_TCP_SYN)
-			return SG_STAT_PASS_TCP;
+			return sg_decided(SG_STAT_PASS_TCP);
 		/* The kernel may make a socket, or a cookie, of it: should
 		 * cookies be turned on, its ACK must not skip the lookup. */
 		sg_peer_mark_slot(sg_peer_slot(pkt));
-		return SG_STAT_PASS_SYN;
+		return sg_decided(SG_STAT_PASS_SYN);
 	}
 	/* What is left: a SYN, a RST (with or without ACK), or SYN+ACK. */
 	kind = flags == SG_TCP_SYN ? SG_KIND_SYN : flags & SG_TCP_RST ? SG_KIND_RST :
 	       SG_KIND_OTHER;
 	if (kind == SG_KIND_OTHER)
-		return SG_STAT_PASS_TCP;
+		return sg_decided(SG_STAT_PASS_TCP);
 	if (cfg->cookie_mode == SG_COOKIES_AUTO && kind == SG_KIND_SYN)
 		act = sg_adaptive(sg_peer_slot(pkt));
 	else if (cfg->cookie_mode == SG_COOKIES_AUTO)
@@ -402,8 +394,8 @@ static sg_always_inline __u32 sg_tcp_verdict(struct sg_pkt *pkt)
 	if (kind == SG_KIND_RST)
 		act &= SG_ACT_OOS;
 	if (!act)
-		return kind == SG_KIND_SYN ? SG_STAT_PASS_SYN : SG_STAT_PASS_TCP;
-	return SG_COOKIE_PATH + act;
+		return sg_decided(kind == SG_KIND_SYN ? SG_STAT_PASS_SYN : SG_STAT_PASS_TCP);
+	return sg_next(SG_NEXT_COOKIES, act);
 }
 
 /*
@@ -416,16 +408,9 @@ static sg_always_inline __u32 sg_tcp_verdict(struct sg_pkt *pkt)
 __noinline int sg_drop_event(struct xdp_md *ctx, __u32 reason)
 {
 	struct sg_pkt pkt = {};
-	struct sg_event *e;
 
-	if (!ctx)
-		return 0;
-	e = sg_event_drop_begin(ctx, reason);
-	if (!e)
-		return 0;
-	sg_parse(ctx, &pkt);
-	sg_event_fill_pkt(e, &pkt);
-	sg_event_drop_submit(e);
+	if (ctx)
+		sg_event_drop(ctx, &pkt, reason, true);
 	return 0;
 }
 
@@ -434,6 +419,7 @@ int synguard_xdp(struct xdp_md *ctx)
 {
 	void *data = (void *)(long)ctx->data, *data_end = (void *)(long)ctx->data_end;
 	struct sg_pkt pkt = {};
+	struct sg_verdict v;
 	__u32 verdict;
 
 	/* The common frame first: what needs nothing from synguard leaves
@@ -486,19 +472,19 @@ int synguard_xdp(struct xdp_md *ctx)
 			}
 		}
 		sg_common_tcp(data, data_end, frag, &pkt);
-		verdict = frag & SG_IP_OFFSET ? SG_STAT_PASS_FRAGMENT : SG_PARSED_TCP;
+		v = frag & SG_IP_OFFSET ? sg_decided(SG_STAT_PASS_FRAGMENT) : sg_next(SG_NEXT_TCP, 0);
 	} else {
-		verdict = sg_parse(ctx, &pkt);
-		if (verdict == SG_PARSED_TCP && !sg_port_protected(pkt.tcp->dest))
-			verdict = SG_STAT_PASS_UNPROTECTED_PORT;
+		v = sg_parse(ctx, &pkt);
+		if (v.next == SG_NEXT_TCP && !sg_port_protected(pkt.tcp->dest))
+			v = sg_decided(SG_STAT_PASS_UNPROTECTED_PORT);
 	}
-	if (verdict == SG_PARSED_TCP)
-		verdict = sg_tcp_verdict(&pkt);
-	if (verdict > SG_COOKIE_PATH) {
+	if (v.next == SG_NEXT_TCP)
+		v = sg_tcp_verdict(&pkt);
+	if (v.next == SG_NEXT_COOKIES) {
 		struct sg_pkt_loc loc;
 
 		sg_pkt_to_loc(&pkt, &loc);
-		loc.act = verdict - SG_COOKIE_PATH;
+		loc.act = v.act;
 		verdict = sg_cookie_path(ctx, &loc);
 		sg_count(verdict, loc.len);
 		if (SG_STAT_IS_TX(verdict))
@@ -506,6 +492,7 @@ int synguard_xdp(struct xdp_md *ctx)
 		return SG_STAT_IS_DROP(verdict) ? XDP_DROP : XDP_PASS;
 	}
 
+	verdict = v.stat;
 	sg_count(verdict, pkt.len);
 	if (SG_STAT_IS_PASS(verdict))
 		return XDP_PASS;

@@ -222,6 +222,10 @@ struct sg_attack {
 #define SG_COOKIE_DATA_BITS	8
 #define SG_COOKIE_MAC_SHIFT	10
 #define SG_COOKIE_WSCALE_NONE	15
+#define SG_COOKIE_MSS_SHIFT	6	/* the data bits' fields, as above */
+#define SG_COOKIE_WSCALE_SHIFT	2
+#define SG_COOKIE_SACK		(1u << 1)
+#define SG_COOKIE_ECN		(1u << 0)
 #define SG_DEFAULT_KEY_SHIFT	5	/* new key every 32 periods (~37 min) */
 
 /* Value of the single-entry "cookie_key_map": the master key. Keys used

@@ -176,11 +176,12 @@ static sg_always_inline __u32 sg_cookie_ack_pass(struct xdp_md *ctx, struct sg_p
 
 	sg_tcp_opts_get(ctx, tcp, pkt->data_end, pkt->l4_off, &o);
 	m.magic = SG_META_MAGIC;
-	m.mss = sg_mss_from_index(f->family, data >> 6);
-	m.snd_wscale = (data >> 2) & 15;
+	/* the cookie's data bits, as sg_cookie_data() wrote them */
+	m.mss = sg_mss_from_index(f->family, data >> SG_COOKIE_MSS_SHIFT);
+	m.snd_wscale = (data >> SG_COOKIE_WSCALE_SHIFT) & SG_COOKIE_WSCALE_NONE;
 	m.flags = (m.snd_wscale != SG_COOKIE_WSCALE_NONE ? SG_META_WSCALE_OK : 0) |
-		  (data & 2 ? SG_META_SACK_OK : 0) | (data & 1 ? SG_META_ECN_OK : 0) |
-		  (o.ts_ok ? SG_META_TSTAMP_OK : 0);
+		  (data & SG_COOKIE_SACK ? SG_META_SACK_OK : 0) |
+		  (data & SG_COOKIE_ECN ? SG_META_ECN_OK : 0) | (o.ts_ok ? SG_META_TSTAMP_OK : 0);
 	if (m.snd_wscale == SG_COOKIE_WSCALE_NONE)
 		m.snd_wscale = 0;
 	m.tsval = o.tsval;

@@ -17,6 +17,12 @@
 #include "siphash.h"
 #include "stats.h"
 #include "events.h"
+#include "tcp_opts.h"
+
+/* The MSS of a client that sends no MSS option: IPv4's 536 (RFC 9293),
+ * IPv6's 1220 (RFC 8200's minimum MTU, 1280, less 60). */
+#define SG_MSS_DEFAULT4	536
+#define SG_MSS_DEFAULT6	1220
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -76,14 +82,14 @@ static sg_always_inline __u16 sg_mss_from_index(__u8 family, __u32 idx)
 {
 	if (family == 4) {
 		switch (idx & 3) {
-		case 0: return 536;
+		case 0: return SG_MSS_DEFAULT4;
 		case 1: return 1300;
 		case 2: return 1440;
 		default: return 1460;
 		}
 	}
 	switch (idx & 3) {
-	case 0: return 1220;
+	case 0: return SG_MSS_DEFAULT6;
 	case 1: return 1420;
 	case 2: return 1440;
 	default: return 8940;
@@ -100,6 +106,20 @@ static sg_always_inline __u32 sg_mss_index(__u8 family, __u16 mss)
 		if (sg_mss_from_index(family, i) <= mss)
 			break;
 	return i;
+}
+
+/*
+ * The cookie's data bits for a SYN with options @c: the one encoding every
+ * path uses (a constant @family folds the other family's table away). The
+ * ACK's side reads them back in sg_cookie_ack_pass().
+ */
+static sg_always_inline __u32 sg_cookie_data(__u8 family, const struct sg_tcp_opts *c, bool ecn)
+{
+	__u16 mss = c->mss ? c->mss : family == 4 ? SG_MSS_DEFAULT4 : SG_MSS_DEFAULT6;
+
+	return sg_mss_index(family, mss) << SG_COOKIE_MSS_SHIFT |
+	       (__u32)c->wscale << SG_COOKIE_WSCALE_SHIFT | (c->sack_ok ? SG_COOKIE_SACK : 0) |
+	       (ecn ? SG_COOKIE_ECN : 0);
 }
 
 struct sg_key {

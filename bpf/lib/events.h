@@ -107,13 +107,21 @@ static sg_always_inline void sg_event_drop_submit(struct sg_event *e)
 		sg_count_n(SG_STAT_INFO_EVENTS_SUPPRESSED, suppressed);
 }
 
-static sg_always_inline void sg_event_drop(struct xdp_md *ctx,
-					   const struct sg_pkt *pkt, __u32 reason)
+/*
+ * A drop sample of @pkt, for every path that drops. With @parse (a
+ * constant), @pkt is filled by parsing the frame again, and only once the
+ * sampling limit said yes: a caller whose parse results are not at hand
+ * then pays for them on sampled drops alone.
+ */
+static sg_always_inline void sg_event_drop(struct xdp_md *ctx, struct sg_pkt *pkt, __u32 reason,
+					   const bool parse)
 {
 	struct sg_event *e = sg_event_drop_begin(ctx, reason);
 
 	if (!e)
 		return;
+	if (parse)
+		sg_parse(ctx, pkt);
 	sg_event_fill_pkt(e, pkt);
 	sg_event_drop_submit(e);
 }

@@ -3,8 +3,8 @@
  * Packet parsing: Ethernet, up to two VLAN tags (802.1Q, 802.1ad), IPv4 with
  * any valid IHL, IPv6 with its extension header chain, and the fixed TCP
  * header. Every read is preceded by an explicit bounds check against
- * data_end; malformed or truncated packets return the drop counter that
- * names the reason. Only what synguard acts on is checked: a non-TCP
+ * data_end; malformed or truncated packets are decided with the drop
+ * counter that names the reason (verdict.h). Only what synguard acts on is checked: a non-TCP
  * packet passes once its protocol is known, and the IPv4 length fields of a
  * TCP packet are checked (sg_parse_tcp_len) once its port is known to be
  * protected. The kernel checks the rest of what it is given.
@@ -13,9 +13,7 @@
 #define SG_BPF_PARSE_H
 
 #include "common.h"
-
-/* sg_parse() result meaning "a TCP header of at least 20 bytes follows". */
-#define SG_PARSED_TCP	SG_STAT__MAX
+#include "verdict.h"
 
 struct sg_pkt {
 	void *data;
@@ -47,7 +45,7 @@ static sg_always_inline bool sg_is_vlan(__be16 proto)
  * (sg_parse_ipv4_len) wait until the port is known to be protected, since
  * packets to other ports are the kernel's business alone.
  */
-static sg_always_inline __u32 sg_parse_ipv4(struct sg_pkt *pkt, void *l3)
+static sg_always_inline struct sg_verdict sg_parse_ipv4(struct sg_pkt *pkt, void *l3)
 {
 	struct iphdr *ip = l3;
 	__u32 ihl_len;
@@ -55,27 +53,27 @@ static sg_always_inline __u32 sg_parse_ipv4(struct sg_pkt *pkt, void *l3)
 	__u8 b0;
 
 	if ((void *)(ip + 1) > pkt->data_end)
-		return SG_STAT_DROP_IPV4_TRUNCATED;
+		return sg_decided(SG_STAT_DROP_IPV4_TRUNCATED);
 	/* Not synguard's business: the kernel validates the rest itself. */
 	if (ip->protocol != SG_IPPROTO_TCP)
-		return SG_STAT_PASS_NON_TCP;
+		return sg_decided(SG_STAT_PASS_NON_TCP);
 	b0 = *(__u8 *)ip;
 	if ((b0 & 0xf0) != 0x40)
-		return SG_STAT_DROP_IPV4_BAD_VERSION;
+		return sg_decided(SG_STAT_DROP_IPV4_BAD_VERSION);
 	ihl_len = (b0 & 15) * 4;
 	if (ihl_len < sizeof(*ip))
-		return SG_STAT_DROP_IPV4_BAD_IHL;
+		return sg_decided(SG_STAT_DROP_IPV4_BAD_IHL);
 	if (l3 + ihl_len > pkt->data_end)
-		return SG_STAT_DROP_IPV4_TRUNCATED;
+		return sg_decided(SG_STAT_DROP_IPV4_TRUNCATED);
 	pkt->ip4 = ip;
 
 	frag = bpf_ntohs(ip->frag_off);
 	if (frag & SG_IP_OFFSET)
-		return SG_STAT_PASS_FRAGMENT;	/* no TCP header in here */
+		return sg_decided(SG_STAT_PASS_FRAGMENT);	/* no TCP header in here */
 	pkt->first_frag = !!(frag & SG_IP_MF);
 	pkt->l4_off = pkt->l3_off + ihl_len;
 	pkt->tcp = l3 + ihl_len;
-	return SG_PARSED_TCP;
+	return sg_next(SG_NEXT_TCP, 0);
 }
 
 /* The IPv4 total length against the frame; sets pkt->l4_len. */
@@ -111,7 +109,7 @@ static sg_always_inline __u32 sg_ipv6_ext_len(__u8 nexthdr, const __u8 *hdr)
 	return (hdr[1] + 1) * 8;
 }
 
-static sg_always_inline __u32 sg_parse_ipv6(struct sg_pkt *pkt, void *l3)
+static sg_always_inline struct sg_verdict sg_parse_ipv6(struct sg_pkt *pkt, void *l3)
 {
 	struct ipv6hdr *ip6 = l3;
 	void *cur = ip6 + 1;
@@ -120,12 +118,12 @@ static sg_always_inline __u32 sg_parse_ipv6(struct sg_pkt *pkt, void *l3)
 	int i;
 
 	if (cur > pkt->data_end)
-		return SG_STAT_DROP_IPV6_TRUNCATED;
+		return sg_decided(SG_STAT_DROP_IPV6_TRUNCATED);
 	if (ip6->version != 6)
-		return SG_STAT_DROP_IPV6_BAD_VERSION;
+		return sg_decided(SG_STAT_DROP_IPV6_BAD_VERSION);
 	payload_len = sg_ntohs(ip6->payload_len);
 	if (cur + payload_len > pkt->data_end)
-		return SG_STAT_DROP_IPV6_BAD_LENGTH;
+		return sg_decided(SG_STAT_DROP_IPV6_BAD_LENGTH);
 	pkt->ip6 = ip6;
 	nexthdr = ip6->nexthdr;
 
@@ -137,44 +135,45 @@ static sg_always_inline __u32 sg_parse_ipv6(struct sg_pkt *pkt, void *l3)
 		if (nexthdr == SG_IPPROTO_TCP)
 			break;
 		if (!sg_ipv6_is_ext(nexthdr))
-			return SG_STAT_PASS_NON_TCP;
+			return sg_decided(SG_STAT_PASS_NON_TCP);
 		if ((void *)(hdr + 8) > pkt->data_end)
-			return SG_STAT_DROP_IPV6_EXT_TRUNCATED;
+			return sg_decided(SG_STAT_DROP_IPV6_EXT_TRUNCATED);
 		len = sg_ipv6_ext_len(nexthdr, hdr);
 		if (nexthdr == SG_IPPROTO_FRAGMENT) {
 			/* hdr[2..3]: offset << 3 | M */
 			__u16 off = ((__u16)hdr[2] << 8) | hdr[3];
 
 			if (off & 0xFFF8)
-				return SG_STAT_PASS_FRAGMENT;
+				return sg_decided(SG_STAT_PASS_FRAGMENT);
 			pkt->first_frag = off & 1;
 		}
 		ext_total += len;
 		if (ext_total > payload_len)
-			return SG_STAT_DROP_IPV6_EXT_TRUNCATED;
+			return sg_decided(SG_STAT_DROP_IPV6_EXT_TRUNCATED);
 		nexthdr = hdr[0];
 		cur = hdr + len;
 	}
 	if (nexthdr != SG_IPPROTO_TCP)
-		return sg_ipv6_is_ext(nexthdr) ? SG_STAT_DROP_IPV6_EXT_CHAIN :
-						 SG_STAT_PASS_NON_TCP;
+		return sg_decided(sg_ipv6_is_ext(nexthdr) ? SG_STAT_DROP_IPV6_EXT_CHAIN :
+							    SG_STAT_PASS_NON_TCP);
 	pkt->l4_len = payload_len - ext_total;
 	pkt->l4_off = pkt->l3_off + sizeof(*ip6) + ext_total;
 	pkt->tcp = cur;
-	return SG_PARSED_TCP;
+	return sg_next(SG_NEXT_TCP, 0);
 }
 
 /*
- * Returns a pass_* or drop_* counter for packets that need no TCP policy,
- * or SG_PARSED_TCP with pkt->tcp pointing at a complete 20-byte header;
- * then sg_parse_tcp_len() finishes the checks (and sets l4_len).
+ * Decides the packets that need no TCP policy (a pass_* or drop_*
+ * counter), or hands the rest on (SG_NEXT_TCP) with pkt->tcp pointing at
+ * a complete 20-byte header; then sg_parse_tcp_len() finishes the checks
+ * (and sets l4_len).
  */
-static sg_always_inline __u32 sg_parse_frame(void *data, void *data_end, struct sg_pkt *pkt)
+static sg_always_inline struct sg_verdict sg_parse_frame(void *data, void *data_end, struct sg_pkt *pkt)
 {
 	struct ethhdr *eth = data;
 	void *l3 = eth + 1;
+	struct sg_verdict ret;
 	__be16 proto;
-	__u32 ret;
 	int i;
 
 	pkt->data = data;
@@ -182,7 +181,7 @@ static sg_always_inline __u32 sg_parse_frame(void *data, void *data_end, struct 
 	pkt->len = data_end - data;
 
 	if (l3 > data_end)
-		return SG_STAT_DROP_ETH_TRUNCATED;
+		return sg_decided(SG_STAT_DROP_ETH_TRUNCATED);
 	proto = eth->h_proto;
 
 #pragma unroll
@@ -192,7 +191,7 @@ static sg_always_inline __u32 sg_parse_frame(void *data, void *data_end, struct 
 		if (!sg_is_vlan(proto))
 			break;
 		if ((void *)(vh + 1) > data_end)
-			return SG_STAT_DROP_VLAN_TRUNCATED;
+			return sg_decided(SG_STAT_DROP_VLAN_TRUNCATED);
 		proto = vh->proto;
 		l3 = vh + 1;
 		pkt->vlan_depth++;
@@ -204,15 +203,15 @@ static sg_always_inline __u32 sg_parse_frame(void *data, void *data_end, struct 
 	else if (proto == bpf_htons(ETH_P_IPV6))
 		ret = sg_parse_ipv6(pkt, l3);
 	else if (sg_is_vlan(proto))
-		return SG_STAT_PASS_VLAN_DEPTH;
+		return sg_decided(SG_STAT_PASS_VLAN_DEPTH);
 	else
-		return SG_STAT_PASS_NON_IP;
+		return sg_decided(SG_STAT_PASS_NON_IP);
 
-	if (ret != SG_PARSED_TCP)
+	if (ret.next != SG_NEXT_TCP)
 		return ret;
 	if ((void *)(pkt->tcp + 1) > data_end)
-		return SG_STAT_DROP_TCP_TRUNCATED;
-	return SG_PARSED_TCP;
+		return sg_decided(SG_STAT_DROP_TCP_TRUNCATED);
+	return sg_next(SG_NEXT_TCP, 0);
 }
 
 /*
@@ -242,7 +241,7 @@ struct sg_pkt_loc {
 	__u16 l4_off;
 	__u8 family;
 	__u8 vlan_depth;
-	__u8 act;		/* what the cookie path must do (synguard.bpf.c) */
+	__u8 act;		/* what the cookie path must do: SG_ACT_* */
 	__u8 pad;
 };
 
@@ -288,7 +287,7 @@ static sg_always_inline bool sg_pkt_from_loc(void *data, void *data_end,
 	return (void *)(pkt->tcp + 1) <= data_end;
 }
 
-static sg_always_inline __u32 sg_parse(struct xdp_md *ctx, struct sg_pkt *pkt)
+static sg_always_inline struct sg_verdict sg_parse(struct xdp_md *ctx, struct sg_pkt *pkt)
 {
 	return sg_parse_frame((void *)(long)ctx->data, (void *)(long)ctx->data_end, pkt);
 }

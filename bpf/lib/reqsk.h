@@ -77,14 +77,14 @@ static sg_always_inline int sg_tc_complete(struct __sk_buff *skb, const struct s
 
 	if ((void *)(meta + 1) <= data && meta->magic == SG_META_MAGIC) {
 		m = *meta;
-		if (sg_parse_frame(data, (void *)(long)skb->data_end, &pkt) != SG_PARSED_TCP)
+		if (sg_parse_frame(data, (void *)(long)skb->data_end, &pkt).next != SG_NEXT_TCP)
 			return SG_TC_ACT_OK;
 		return sg_tc_assign(skb, &pkt, cfg, &m);
 	}
 	/* No metadata: a cookie ACK from a driver without it, perhaps. */
 	if (!sg_handoff_open())
 		return SG_TC_ACT_OK;
-	if (sg_parse_frame(data, (void *)(long)skb->data_end, &pkt) != SG_PARSED_TCP)
+	if (sg_parse_frame(data, (void *)(long)skb->data_end, &pkt).next != SG_NEXT_TCP)
 		return SG_TC_ACT_OK;
 	/* an established flow the connection table knows has no entry */
 	if ((cfg->flags & SG_CFG_LIVE) && sg_live_known(&pkt))

@@ -23,7 +23,16 @@
 
 #define SG_TCP_ECE	0x40
 #define SG_TCP_CWR	0x80
-#define SG_SYNACK_TCP_MAX	40
+#define SG_SYNACK_TCP_MAX	40	/* a 20-byte header and 20 of options */
+
+/*
+ * The common frame's SYN, which sg_syn_fast() answers in place: untagged
+ * IPv4 without options, and a TCP header with Linux's 20 bytes of options
+ * (sg_tcp_opts_linux()), no payload.
+ */
+#define SG_SYN4_LINUX_TCP_LEN	(sizeof(struct tcphdr) + SG_TCPOPTS_LINUX_LEN)
+#define SG_SYN4_LINUX_IP_LEN	(sizeof(struct iphdr) + SG_SYN4_LINUX_TCP_LEN)
+#define SG_SYN4_LINUX_LEN	(sizeof(struct ethhdr) + SG_SYN4_LINUX_IP_LEN)
 
 /* Four header bytes as one 32-bit word, in the order memory holds them. */
 #define SG_WORD(b0, b1, b2, b3) \
@@ -74,20 +83,22 @@ static sg_always_inline void sg_synack_ip4(struct iphdr *ip, __u32 tot_len, __u8
 /*
  * Writes the SYN-ACK's options as whole words at @w (w[0..4], zero past
  * the end); returns their length (4-20). Whole-word stores only: a word
- * read back for the checksum after byte stores into it would stall.
+ * read back for the checksum after byte stores into it would stall. With
+ * @linux_opts (a constant), @c is known to hold Linux's layout (timestamps
+ * and window scale), and the answer's length folds to 20.
  */
 static sg_always_inline __u32 sg_synack_opts(__u32 *w, __u16 mss, const struct sg_tcp_opts *c,
-					     __u32 tsval, __u8 rcv_wscale)
+					     __u32 tsval, __u8 rcv_wscale, const bool linux_opts)
 {
 	__u32 ws = SG_WORD(SG_TCPOPT_NOP, SG_TCPOPT_WSCALE, 3, rcv_wscale);
-	bool has_ws = c->wscale != SG_COOKIE_WSCALE_NONE;
+	bool has_ws = linux_opts || c->wscale != SG_COOKIE_WSCALE_NONE;
 
 	w[0] = SG_WORD(SG_TCPOPT_MSS, 4, mss >> 8, mss & 0xff);
 	w[1] = 0;
 	w[2] = 0;
 	w[3] = 0;
 	w[4] = 0;
-	if (c->ts_ok) {
+	if (linux_opts || c->ts_ok) {
 		w[1] = c->sack_ok ? SG_WORD(SG_TCPOPT_SACK_PERM, 2, SG_TCPOPT_TIMESTAMP, 10) :
 				    SG_WORD(SG_TCPOPT_NOP, SG_TCPOPT_NOP, SG_TCPOPT_TIMESTAMP, 10);
 		w[2] = bpf_htonl(tsval);
@@ -111,6 +122,40 @@ static sg_always_inline __u32 sg_synack_opts(__u32 *w, __u16 mss, const struct s
 }
 
 /*
+ * The SYN-ACK's TCP header, options and checksum in @th (zero past its
+ * length), answering the SYN of @f with client ISN @isn and options @c,
+ * with @cookie as its ISN; returns its length. The one body for every
+ * path: sg_synack() calls it for any SYN, sg_synack4_in_place() with
+ * @linux_opts for the common frame's.
+ */
+static sg_always_inline __u32 sg_synack_tcp(__u32 th[SG_SYNACK_TCP_MAX / 4],
+					    const struct sg_flow *f, __u32 isn, __u32 cookie,
+					    const struct sg_tcp_opts *c, bool ecn,
+					    const struct sg_config *cfg, const bool linux_opts)
+{
+	__u16 sport = bpf_ntohs(f->sport), dport = bpf_ntohs(f->dport);
+	__u16 mss = f->family == 4 ? cfg->mss4 : cfg->mss6;
+	__u32 tcp_len;
+	__u64 sum;
+
+	th[0] = SG_WORD(dport >> 8, dport & 0xff, sport >> 8, sport & 0xff);
+	th[1] = bpf_htonl(cookie);
+	th[2] = bpf_htonl(isn + 1);
+	tcp_len = sizeof(struct tcphdr) +
+		  sg_synack_opts(&th[5], mss, c, sg_now_ms(), cfg->rcv_wscale, linux_opts);
+	th[3] = SG_WORD((tcp_len / 4) << 4, SG_TCP_SYN | SG_TCP_ACK | (ecn ? SG_TCP_ECE : 0),
+			cfg->window >> 8, cfg->window & 0xff);
+	th[4] = 0;
+	if (f->family == 4)
+		sum = sg_pseudo4(f->daddr[0], f->saddr[0], tcp_len);
+	else
+		sum = sg_pseudo6(f->daddr, f->saddr, tcp_len);
+	/* the words past tcp_len are zero and add nothing */
+	th[4] = sg_csum_word(sg_csum_fold(sum + sg_csum_words(th, SG_SYNACK_TCP_MAX / 4)));
+	return tcp_len;
+}
+
+/*
  * Turns the SYN in @pkt into a SYN-ACK. Returns SG_STAT_TX_SYNACK, or
  * SG_STAT_PASS_SYNACK_FALLBACK with the frame untouched. @pkt's pointers
  * are invalid afterwards.
@@ -124,9 +169,7 @@ static sg_always_inline __u32 sg_synack(struct xdp_md *ctx, struct sg_pkt *pkt,
 	__u32 th[SG_SYNACK_TCP_MAX / 4];
 	__u32 mac_w[3];
 	__u8 tcp_flags;
-	__u32 client_isn, data, cookie, l3_off, ip_len, tcp_len, tsval;
-	__u64 sum;
-	__u16 mss, csum;
+	__u32 client_isn, data, cookie, l3_off, ip_len, tcp_len;
 	bool ecn, ok;
 	int delta;
 	void *data_ptr, *end;
@@ -139,32 +182,14 @@ static sg_always_inline __u32 sg_synack(struct xdp_md *ctx, struct sg_pkt *pkt,
 	ecn = (cfg->flags & SG_CFG_ECN) &&
 	      (tcp_flags & (SG_TCP_ECE | SG_TCP_CWR)) == (SG_TCP_ECE | SG_TCP_CWR);
 
-	data = sg_mss_index(f.family, c.mss ? c.mss : (f.family == 4 ? 536 : 1220)) << 6 |
-	       (__u32)c.wscale << 2 | (c.sack_ok ? 2 : 0) | (ecn ? 1 : 0);
+	data = sg_cookie_data(f.family, &c, ecn);
 	cookie = sg_cookie_make(&f, client_isn, data, cfg->key_shift, &ok);
 	if (!ok)
 		return SG_STAT_PASS_SYNACK_FALLBACK;
-	mss = f.family == 4 ? cfg->mss4 : cfg->mss6;
-	tsval = sg_now_ms();
-
 	/* The TCP header, built and checksummed word by word on the stack. */
-	th[0] = SG_WORD(bpf_ntohs(f.dport) >> 8, bpf_ntohs(f.dport) & 0xff,
-			bpf_ntohs(f.sport) >> 8, bpf_ntohs(f.sport) & 0xff);
-	th[1] = bpf_htonl(cookie);
-	th[2] = bpf_htonl(client_isn + 1);
-	tcp_len = 20 + sg_synack_opts(&th[5], mss, &c, tsval, cfg->rcv_wscale);
+	tcp_len = sg_synack_tcp(th, &f, client_isn, cookie, &c, ecn, cfg, false);
 	if (tcp_len > SG_SYNACK_TCP_MAX)
 		return SG_STAT_PASS_SYNACK_FALLBACK;
-	th[3] = SG_WORD((tcp_len / 4) << 4, SG_TCP_SYN | SG_TCP_ACK | (ecn ? SG_TCP_ECE : 0),
-			cfg->window >> 8, cfg->window & 0xff);
-	th[4] = 0;
-	if (f.family == 4)
-		sum = sg_pseudo4(f.daddr[0], f.saddr[0], tcp_len);
-	else
-		sum = sg_pseudo6(f.daddr, f.saddr, tcp_len);
-	/* the words past tcp_len are zero and add nothing */
-	csum = sg_csum_fold(sum + sg_csum_words(th, SG_SYNACK_TCP_MAX / 4));
-	th[4] = sg_csum_word(csum);
 
 	if (pkt->data + 12 > pkt->data_end)
 		return SG_STAT_PASS_SYNACK_FALLBACK;
@@ -230,35 +255,24 @@ static sg_always_inline __u32 sg_synack(struct xdp_md *ctx, struct sg_pkt *pkt,
 }
 
 /*
- * The common frame's SYN answered in place: an untagged IPv4 frame of 74
- * bytes (20-byte IP header, 40-byte TCP header, no payload) whose options
- * Linux laid out (@c). The SYN-ACK keeps the frame's size and layout, so
- * every word is written where it is, and is byte for byte what
- * sg_synack() makes of the same SYN. @data: the frame, 74 bytes
- * readable.
+ * The common frame's SYN answered in place: a SG_SYN4_LINUX_LEN frame
+ * whose options Linux laid out (@c), from @f with client ISN @isn. The
+ * SYN-ACK keeps the frame's size and layout, so every word is written
+ * where it is, and sg_synack_tcp() makes its TCP header as sg_synack()
+ * does. @data: the frame, SG_SYN4_LINUX_LEN bytes readable.
  */
-static sg_always_inline void sg_synack4_in_place(void *data, const struct sg_tcp_opts *c,
-						 __u32 cookie, const struct sg_config *cfg)
+static sg_always_inline void sg_synack4_in_place(void *data, const struct sg_flow *f, __u32 isn,
+						 const struct sg_tcp_opts *c, __u32 cookie,
+						 const struct sg_config *cfg)
 {
 	struct iphdr *ip = data + sizeof(struct ethhdr);
 	__u32 *d = data, *tw = (__u32 *)(ip + 1);
-	struct tcphdr *tcp = (void *)(ip + 1);
-	__u32 saddr = ip->saddr, daddr = ip->daddr, isn = bpf_ntohl(tcp->seq);
-	__u32 m0 = d[0], m1 = d[1], m2 = d[2], t[10];
-	__u16 sport = bpf_ntohs(tcp->source), dport = bpf_ntohs(tcp->dest);
-	__u16 csum;
+	__u32 m0 = d[0], m1 = d[1], m2 = d[2], t[SG_SYNACK_TCP_MAX / 4];
 
-	t[0] = SG_WORD(dport >> 8, dport & 0xff, sport >> 8, sport & 0xff);
-	t[1] = bpf_htonl(cookie);
-	t[2] = bpf_htonl(isn + 1);
-	t[3] = SG_WORD(40 / 4 << 4, SG_TCP_SYN | SG_TCP_ACK, cfg->window >> 8, cfg->window & 0xff);
-	t[4] = 0;
-	sg_synack_opts(&t[5], cfg->mss4, c, sg_now_ms(), cfg->rcv_wscale);
-	csum = sg_csum_fold(sg_pseudo4(daddr, saddr, 40) + sg_csum_words(t, 10));
-	t[4] = sg_csum_word(csum);
+	sg_synack_tcp(t, f, isn, cookie, c, false, cfg, true);
 	sg_macs_swapped(d, m0, m1, m2);
-	sg_synack_ip4(ip, 60, cfg->ttl, daddr, saddr);
-	for (int i = 0; i < 10; i++)
+	sg_synack_ip4(ip, SG_SYN4_LINUX_IP_LEN, cfg->ttl, f->daddr[0], f->saddr[0]);
+	for (int i = 0; i < SG_SYNACK_TCP_MAX / 4; i++)
 		tw[i] = t[i];
 }
 

@@ -18,6 +18,10 @@
 #define SG_TCPOPT_SACK_PERM	4
 #define SG_TCPOPT_TIMESTAMP	8
 
+/* A Linux client's SYN options: MSS, SACK-permitted (or two NOPs),
+ * timestamps, NOP, window scale. */
+#define SG_TCPOPTS_LINUX_LEN	20
+
 /* What a SYN or ACK offered. */
 struct sg_tcp_opts {
 	__u16 mss;		/* 0: absent */
