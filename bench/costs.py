@@ -36,7 +36,7 @@ FRAME_MAX = 256
 
 FRAMES = r"""
 import sys
-from scapy.all import Ether, IP, TCP, UDP, Raw
+from scapy.all import Ether, IP, IPv6, TCP, UDP, Raw
 port, out = int(sys.argv[1]), sys.argv[2]
 e = Ether(src="02:00:00:00:00:02", dst="02:00:00:00:00:01")
 ip = IP(src="192.0.2.200", dst="192.0.2.1")
@@ -45,6 +45,8 @@ linux = [("MSS", 1460), ("SAckOK", b""), ("Timestamp", (1000, 0)), ("NOP", None)
 ts = [("NOP", None), ("NOP", None), ("Timestamp", (1001, 2))]
 frames = {
     "syn": e / ip / TCP(sport=40000, dport=80, flags="S", seq=1000, options=linux),
+    "syn6": e / IPv6(src="2001:db8::200", dst="2001:db8::1") /
+        TCP(sport=40000, dport=80, flags="S", seq=1000, options=linux),
     "udp": e / ip / UDP(sport=5353, dport=53) / Raw(b"x" * 64),
     "tcp_unprotected": e / ip / TCP(sport=40000, dport=9999, flags="PA", options=ts) /
         Raw(b"x" * 64),
@@ -55,13 +57,15 @@ for name, f in frames.items():
     open("%s/%s.bin" % (out, name), "wb").write(bytes(f))
 """
 
-# The ACK a client sends for a SYN-ACK in @synack (the output of one run).
+# The ACK a client sends for a SYN-ACK in @synack (the output of one run),
+# IPv4 or IPv6 as the SYN-ACK is.
 VALID_ACK = r"""
 import sys
-from scapy.all import Ether, IP, TCP
+from scapy.all import Ether, IP, IPv6, TCP
 sa = Ether(open(sys.argv[1], "rb").read())
+L3 = IPv6 if IPv6 in sa else IP
 tsval = dict(sa[TCP].options)["Timestamp"][0]
-ack = Ether(src=sa.dst, dst=sa.src) / IP(src=sa[IP].dst, dst=sa[IP].src) / \
+ack = Ether(src=sa.dst, dst=sa.src) / L3(src=sa[L3].dst, dst=sa[L3].src) / \
     TCP(sport=sa[TCP].dport, dport=sa[TCP].sport, flags="A", seq=sa[TCP].ack,
         ack=sa[TCP].seq + 1, options=[("NOP", None), ("NOP", None),
                                       ("Timestamp", (1001, tsval))])
@@ -69,8 +73,9 @@ open(sys.argv[2], "wb").write(bytes(ack))
 # The same ACK from a flood's source, which never had a socket here: its
 # cookie names the current period, so it fails on the MAC (an ACK whose
 # period is out of date fails before any hashing, and costs less).
-ack[IP].src = "198.18.0.7"
-del ack[IP].chksum
+ack[L3].src = "198.18.0.7" if L3 is IP else "2001:db8:ff::7"
+if L3 is IP:
+    del ack[IP].chksum
 del ack[TCP].chksum
 open(sys.argv[3], "wb").write(bytes(ack))
 """
@@ -214,8 +219,17 @@ class Costs:
                               self.frame("ack_valid"), self.frame("ack_invalid")])
                 cases += [("ack_valid", "valid cookie ACK", self.passpin, XDP_PASS)]
                 if not extra:
+                    synack6 = os.path.join(self.tmp, "synack6.bin")
+                    self._load("syn6", sg)
+                    ret, _ = self._run_once(self.restore, "syn6", out=synack6)
+                    assert ret == XDP_TX, "synguard did not answer the IPv6 SYN (%d)" % ret
+                    self.ns.exec([sgtest.SCAPY_PY, "-c", VALID_ACK, synack6,
+                                  self.frame("ack_valid6"), self.frame("ack_invalid6")])
                     cases += [("syn", "SYN -> SYN-ACK", pins + "/bench_reflect", XDP_TX),
-                              ("ack_invalid", "invalid ACK", pins + "/bench_drop", XDP_DROP)]
+                              ("ack_invalid", "invalid ACK", pins + "/bench_drop", XDP_DROP),
+                              ("syn6", "IPv6 SYN -> SYN-ACK", pins + "/bench_reflect", XDP_TX),
+                              ("ack_invalid6", "IPv6 invalid ACK", pins + "/bench_drop",
+                               XDP_DROP)]
             for frame, what, trivial, verdict in cases:
                 rows["%s (cookies %s)" % (what, label)] = self.cost(frame, sg, trivial, verdict)
             if mode == "always":

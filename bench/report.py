@@ -101,6 +101,11 @@ def targets(results, med, costs):
     check(r >= 0.9, "invalid-ACK drop rate >= 0.9 x XDP_DROP: " + t)
     r, t = ratio("ack_server_ns_per_pkt", drop, "%.2f", False)
     check(r >= 0.9, "server CPU per invalid ACK within 0.9 x XDP_DROP's: " + t)
+    for v4, v6 in (("SYN -> SYN-ACK (cookies always)", "IPv6 SYN -> SYN-ACK (cookies always)"),
+                   ("invalid ACK (cookies always)", "IPv6 invalid ACK (cookies always)")):
+        if v4 in costs and v6 in costs:
+            a, b = costs[v4]["extra_ns"], costs[v6]["extra_ns"]
+            check(b <= 1.1 * a, "%s within 10%% of IPv4's: %+.1f ns against %+.1f" % (v6, b, a))
     for k, v in costs.items():
         if k.startswith("established"):
             check(v["extra_ns"] <= 15, "%s: <= 15 ns over XDP_PASS: %+.1f" % (k, v["extra_ns"]))

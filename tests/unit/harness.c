@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* The unit tests' fixture (see harness.h). */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +47,112 @@ int harness_init(void)
 void harness_fini(void)
 {
 	synguard_bpf__destroy(skel);
+}
+
+/* The maps a test may not reset: the skeleton's and the group's fixture. */
+static bool harness_keeps(const struct bpf_map *m)
+{
+	static const char *const kept[] = {
+		"cookie_key_map",	/* the group's master key */
+		"info_map", "conf_path_map",
+		".data.clock",		/* the TAI offset, set once */
+		".data.keys",		/* derived from the master key, a cache */
+	};
+
+	const char *name = bpf_map__name(m);
+	size_t len = strlen(name);
+
+	if (len >= 8 && !strcmp(name + len - 8, ".kconfig"))	/* read-only */
+		return true;
+	for (size_t i = 0; i < ARRAY_SIZE(kept); i++)
+		if (!strcmp(name, kept[i]))
+			return true;
+	return false;
+}
+
+/* Every key of @fd deleted (hash, LRU and LPM maps). */
+static void map_empty(int fd, __u32 key_size)
+{
+	uint8_t key[64];
+
+	assert_true(key_size <= sizeof(key));
+	while (!bpf_map_get_next_key(fd, NULL, key))
+		assert_int_equal(bpf_map_delete_elem(fd, key), 0);
+}
+
+/* Every entry of the array (or per-CPU array) @m zeroed. */
+static void map_zero(const struct bpf_map *m)
+{
+	bool percpu = bpf_map__type(m) == BPF_MAP_TYPE_PERCPU_ARRAY;
+	size_t size = percpu ? (bpf_map__value_size(m) + 7) / 8 * 8 * libbpf_num_possible_cpus() :
+			       bpf_map__value_size(m);
+	void *zeros = calloc(1, size);
+
+	assert_non_null(zeros);
+	for (__u32 k = 0; k < bpf_map__max_entries(m); k++)
+		if (bpf_map_update_elem(bpf_map__fd(m), &k, zeros, 0))
+			fail_msg("cannot reset map %s: %s", bpf_map__name(m), strerror(errno));
+	free(zeros);
+}
+
+static int ring_drop(void *ctx, void *data, size_t size)
+{
+	return 0;
+}
+
+/*
+ * Known state before each test (cmocka setup): every counter, limit, peer,
+ * list, connection, handoff, attack and rate state zero, the ring buffer
+ * drained, ports 80, 443 and 8000-8100 protected and cookies off. A test
+ * then depends on nothing another left behind.
+ */
+int harness_reset(void **state)
+{
+	struct sg_ports *ports = calloc(1, sizeof(*ports));
+	struct ring_buffer *rb;
+	struct bpf_map *m;
+	__u32 zero = 0;
+
+	if (!ports)
+		return -1;
+	bpf_object__for_each_map(m, skel->obj) {
+		if (harness_keeps(m))
+			continue;
+		switch (bpf_map__type(m)) {
+		case BPF_MAP_TYPE_ARRAY:
+		case BPF_MAP_TYPE_PERCPU_ARRAY:
+			map_zero(m);
+			break;
+		case BPF_MAP_TYPE_HASH:
+		case BPF_MAP_TYPE_LRU_HASH:
+		case BPF_MAP_TYPE_PERCPU_HASH:
+		case BPF_MAP_TYPE_LRU_PERCPU_HASH:
+		case BPF_MAP_TYPE_LPM_TRIE:
+			map_empty(bpf_map__fd(m), bpf_map__key_size(m));
+			break;
+		case BPF_MAP_TYPE_SK_STORAGE:
+			break;	/* lives on sockets: none outlives its test */
+		case BPF_MAP_TYPE_RINGBUF:
+			rb = ring_buffer__new(bpf_map__fd(m), ring_drop, NULL, NULL);
+			if (!rb)
+				return -1;
+			ring_buffer__consume(rb);
+			ring_buffer__free(rb);
+			break;
+		default:
+			fprintf(stderr, "harness_reset: map %s of a type it cannot reset\n",
+				bpf_map__name(m));
+			return -1;
+		}
+	}
+	if (sg_ports_parse("80,443,8000-8100", ports) ||
+	    bpf_map_update_elem(bpf_map__fd(skel->maps.data_ports), &zero, ports, 0)) {
+		free(ports);
+		return -1;
+	}
+	free(ports);
+	set_config(0);
+	return 0;
 }
 
 void set_config_full(const struct sg_config *cfg)

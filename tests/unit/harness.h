@@ -27,6 +27,7 @@ extern struct sg_features features;	/* the running kernel's (kernel_probe.h) */
 
 int harness_init(void);
 void harness_fini(void);
+int harness_reset(void **state);
 void set_config(__u32 event_rate);
 void set_config_full(const struct sg_config *cfg);
 void reset_event_limit(void);
@@ -41,5 +42,6 @@ void tcp6(struct pkt *p, uint16_t dport, uint8_t flags);
 int run_xdp_tests(void);
 int run_cookie_tests(void);
 int run_policy_tests(void);
+int run_path_tests(void);
 
 #endif

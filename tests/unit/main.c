@@ -26,6 +26,7 @@ int main(int argc, char **argv)
 	failed = run_xdp_tests();
 	failed += run_cookie_tests();
 	failed += run_policy_tests();
+	failed += run_path_tests();
 	harness_fini();
 	return failed ? 1 : 0;
 }
