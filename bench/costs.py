@@ -265,6 +265,8 @@ class Costs:
             ["%02x" % c for c in struct.pack("<4I", fp, 0, 0, 0)])
         return {"cookie MAC (SipHash-2-4, IPv4)":
                 self.cost("ack_invalid", self.b.pins + "/floor_mac", drop, 1),
+                "cookie MAC (SipHash-2-4, IPv6)":
+                self.cost("ack_invalid6", self.b.pins + "/floor_mac6", drop, 1),
                 "socket lookup (finds the listener)":
                 self.cost("ack_invalid", self.b.pins + "/floor_lookup", drop, 1),
                 "port found, tested and counted":

@@ -8,11 +8,13 @@
  * protected ports are answered in place with a SYN-ACK carrying
  * synguard's cookie (XDP_TX), and ACKs reaching a listener must carry a
  * valid cookie. Each packet is accounted to exactly one per-CPU counter.
- * The SYNs a flood is made of (untagged IPv4, Linux's options, from sources
- * with nothing here) take a path of their own, sg_syn_fast(), answered in
- * place; so do the ACKs (sg_ack_fast(), judged by their cookie alone) while
- * cookies check ACKs, and there an established connection's ACK the table
- * knows passes at once. Every other packet to a protected port takes
+ * The SYNs a flood is made of (IPv4 or IPv6, untagged or with one VLAN
+ * tag, Linux's options, from sources with nothing here) take a path of
+ * their own, sg_syn_fast*(), answered in place; so do untagged ACKs
+ * (sg_ack_fast*(), judged by their cookie alone) while cookies check ACKs,
+ * and there an established IPv4 connection's ACK the table knows passes at
+ * once. Each fast path is one body specialised by constant family and tag
+ * count. Every other packet to a protected port takes
  * sg_tcp_verdict() and, where cookies apply, sg_cookie_path().
  *
  * synguard_tc (TC ingress) completes the handshakes XDP validated.
@@ -107,68 +109,150 @@ __noinline int sg_adaptive(__u32 slot)
 }
 
 /*
- * The common frame's SYN, when nothing but an answer is wanted: a
- * SG_SYN4_LINUX_LEN frame (no IP options, no fragment, no payload) with
- * the SYN flag alone,
- * Linux's option layout, no allow/deny list or SYN limit to apply, and a
- * source that peers says has no socket here, to a port and address whose
- * listener was seen a moment ago. Such a SYN is answered in place
- * (sg_synack4_in_place()), without the general path's bookkeeping: the
+ * A SYN when nothing but an answer is wanted: a SG_SYN_LINUX_LEN frame of
+ * @family with @vlan tags (constants: no IP options or extension headers,
+ * no fragment, no payload) with the SYN flag alone, Linux's option
+ * layout, no allow/deny list or SYN limit to apply, and a source that
+ * peers says has no socket here, to a port and address whose listener was
+ * seen a moment ago. Such a SYN is answered in place
+ * (sg_synack_in_place()), without the general path's bookkeeping: the
  * flood's SYNs look like this. Returns the packet's counter, or 0 for the
- * general path (decided before anything is counted or marked). A global
- * function: synguard_xdp's own stack stays as small as its calls need.
+ * general path (decided before anything is counted or marked).
  */
-__noinline int sg_syn_fast(struct xdp_md *ctx)
+static sg_always_inline int sg_syn_fast_body(struct xdp_md *ctx, const int family, const int vlan)
 {
-	void *data, *end;
+	const __u32 len = SG_SYN_LINUX_LEN(family, vlan);
 	struct sg_config *cfg = &sg_cfg;
-	struct iphdr *ip;
-	struct tcphdr *tcp;
 	struct sg_tcp_opts c = { .wscale = SG_COOKIE_WSCALE_NONE };
 	struct sg_peers *p = sg_peers();
+	struct ipv6hdr *ip6 = NULL;
+	struct iphdr *ip = NULL;
+	struct tcphdr *tcp;
 	struct sg_flow f;
-	__u32 slot, cookie, isn;
+	__u32 slot, cookie, isn, port, daddr;
+	void *data, *end, *l3;
 	bool ok;
 
 	if (!ctx || !p)
 		return 0;
 	data = (void *)(long)ctx->data;
 	end = (void *)(long)ctx->data_end;
-	if (data + SG_SYN4_LINUX_LEN > end)
+	if (data + len > end)
 		return 0;
 	/* the length exactly; hidden from the compiler, which would fold the
 	 * two tests into one the verifier draws no bound from */
 	asm volatile("" : "+r"(end));
-	if (end - data != SG_SYN4_LINUX_LEN)
+	if (end - data != len)
 		return 0;
-	ip = data + sizeof(struct ethhdr);
-	tcp = (void *)(ip + 1);
-	if (ip->tot_len != bpf_htons(SG_SYN4_LINUX_IP_LEN) ||
-	    (ip->frag_off & bpf_htons(SG_IP_MF | SG_IP_OFFSET)) ||
-	    SG_TCP_DOFF_BYTE(tcp) != (SG_SYN4_LINUX_TCP_LEN / 4) << 4 ||
+	l3 = data + SG_SYN_LINUX_L3(vlan);
+	if (vlan) {
+		struct sg_vlan_hdr *vh = data + sizeof(struct ethhdr);
+
+		if (((struct ethhdr *)data)->h_proto != bpf_htons(ETH_P_8021Q) ||
+		    vh->proto != bpf_htons(family == 4 ? ETH_P_IP : ETH_P_IPV6))
+			return 0;
+	} else if (family == 6 && ((struct ethhdr *)data)->h_proto != bpf_htons(ETH_P_IPV6)) {
+		return 0;
+	}
+	if (family == 4) {
+		ip = l3;
+		tcp = (void *)(ip + 1);
+		/* untagged, synguard_xdp found version, IHL and protocol */
+		if (vlan && (*(__u8 *)ip != 0x45 || ip->protocol != SG_IPPROTO_TCP))
+			return 0;
+		if (ip->tot_len != bpf_htons(SG_SYN4_LINUX_IP_LEN) ||
+		    (ip->frag_off & bpf_htons(SG_IP_MF | SG_IP_OFFSET)))
+			return 0;
+	} else {
+		ip6 = l3;
+		tcp = (void *)(ip6 + 1);
+		if ((*(__u8 *)ip6 >> 4) != 6 || ip6->nexthdr != SG_IPPROTO_TCP ||
+		    ip6->payload_len != bpf_htons(SG_SYN_LINUX_TCP_LEN))
+			return 0;
+	}
+	if (SG_TCP_DOFF_BYTE(tcp) != (SG_SYN_LINUX_TCP_LEN / 4) << 4 ||
 	    SG_TCP_FLAGS(tcp) != SG_TCP_SYN ||
 	    !sg_tcp_opts_linux((__u8 *)(tcp + 1), end, SG_TCPOPTS_LINUX_LEN, &c))
 		return 0;
-	slot = sg_peer_slot4(ip->saddr) & SG_PEER_MASK;
-	if (!sg_peer_unknown_at(p, slot, bpf_ntohs(tcp->dest), ip->daddr, sg_peer_now()))
+	/* the source's slot, the listener's index and address, as peers.h
+	 * derives them from any packet */
+	if (family == 4) {
+		slot = sg_peer_slot4(ip->saddr) & SG_PEER_MASK;
+		port = bpf_ntohs(tcp->dest);
+		daddr = ip->daddr;
+	} else {
+		const __u32 *a = ip6->daddr.in6_u.u6_addr32;
+
+		slot = sg_peer_slot6(ip6->saddr.in6_u.u6_addr32) & SG_PEER_MASK;
+		port = bpf_ntohs(tcp->dest) | 1u << 16;
+		daddr = a[0] ^ a[1] ^ a[2] ^ a[3];
+	}
+	if (!sg_peer_unknown_at(p, slot, port, daddr, sg_peer_now()))
 		return 0;
 	if (cfg->cookie_mode == SG_COOKIES_AUTO && !sg_adaptive(slot))
 		return SG_STAT_PASS_SYN;	/* the source is marked */
 	sg_count(SG_STAT_INFO_SYN_NO_LOOKUP, 0);
 
-	sg_flow4(&f, ip, tcp);
+	if (family == 4)
+		sg_flow4(&f, ip, tcp);
+	else
+		sg_flow6(&f, ip6, tcp);
 	isn = bpf_ntohl(tcp->seq);
 	/* no ECN: the SYN has no flag but SYN */
-	cookie = sg_cookie_make(&f, isn, sg_cookie_data(4, &c, false), cfg->key_shift, &ok);
+	cookie = sg_cookie_make(&f, isn, sg_cookie_data(family, &c, false), cfg->key_shift, &ok);
 	if (!ok) {
 		sg_peer_mark_slot(slot);
 		return SG_STAT_PASS_SYNACK_FALLBACK;
 	}
 	data = (void *)(long)ctx->data;
-	if (data + SG_SYN4_LINUX_LEN > (void *)(long)ctx->data_end)
+	if (data + len > (void *)(long)ctx->data_end)
 		return SG_STAT_PASS_SYNACK_FALLBACK;	/* cannot happen: checked above */
-	sg_synack4_in_place(data, &f, isn, &c, cookie, cfg);
+	sg_synack_in_place(data, family, vlan, &f, isn, &c, cookie, cfg);
 	return SG_STAT_TX_SYNACK;
+}
+
+/* sg_syn_fast_body() for each framing it takes. Global functions: the
+ * verifier checks each once, and synguard_xdp's own stack stays as small
+ * as its calls need. */
+__noinline int sg_syn_fast(struct xdp_md *ctx)
+{
+	return sg_syn_fast_body(ctx, 4, 0);
+}
+
+__noinline int sg_syn_fast6(struct xdp_md *ctx)
+{
+	return sg_syn_fast_body(ctx, 6, 0);
+}
+
+__noinline int sg_syn_fast_vlan(struct xdp_md *ctx)
+{
+	return sg_syn_fast_body(ctx, 4, 1);
+}
+
+__noinline int sg_syn_fast6_vlan(struct xdp_md *ctx)
+{
+	return sg_syn_fast_body(ctx, 6, 1);
+}
+
+/* Which of the other SYN fast paths could take this frame, by its length
+ * and EtherType alone: 0 for none. */
+static sg_always_inline __u32 sg_syn_fast_other(void *data, void *data_end)
+{
+	__u32 len = data_end - data;
+	__be16 proto;
+
+	if (data + sizeof(struct ethhdr) > data_end)
+		return 0;
+	proto = ((struct ethhdr *)data)->h_proto;
+	if (len == SG_SYN_LINUX_LEN(6, 0) && proto == bpf_htons(ETH_P_IPV6))
+		return 6;
+	if (proto != bpf_htons(ETH_P_8021Q))
+		return 0;
+	if (len == SG_SYN_LINUX_LEN(4, 1))
+		return 4 | 1 << 8;
+	if (len == SG_SYN_LINUX_LEN(6, 1))
+		return 6 | 1 << 8;
+	return 0;
 }
 
 /* Do cookies check ACKs, with the live sockets counted and no list that
@@ -267,59 +351,133 @@ static sg_always_inline void sg_common_tcp(void *data, void *data_end, __u16 fra
 	pkt->first_frag = !!(frag & SG_IP_MF);
 }
 
-/*
- * The common frame's ACK (PSH aside) while cookies check ACKs, from a source
- * with nothing here (sockops counts the live sockets, and the caller found
- * the source's busy bit clear) to a listener seen a moment ago: no socket
- * can own it, so its cookie alone decides, in place, without the general
- * path's parse state and dispatch. A forged ACK flood looks like this, and
- * so does the ACK completing a handshake synguard answered. Returns the
- * packet's counter, counted, or 0 for the general path (an ACK whose cookie
- * may be the kernel's, and anything else), decided before anything is
- * counted. A global function, as sg_syn_fast() is.
- */
-__noinline int sg_ack_fast(struct xdp_md *ctx)
+/* Does the untagged IPv6 TCP packet at @ip6 pass the general path's
+ * length and header-length checks (sg_parse_ipv6(), sg_parse_tcp_len()
+ * and sg_tcp_verdict())? */
+static sg_always_inline bool sg_common_ack6_sound(const struct ipv6hdr *ip6,
+						  const struct tcphdr *tcp, void *data_end)
 {
-	void *data, *end;
+	__u32 payload_len = sg_ntohs(ip6->payload_len);
+
+	return payload_len >= sizeof(*tcp) &&
+	       payload_len <= data_end - (void *)ip6 - sizeof(*ip6) && tcp->doff >= 5 &&
+	       tcp->doff * 4 <= payload_len;
+}
+
+/*
+ * An untagged ACK (PSH aside) of @family (a constant) while cookies check
+ * ACKs, from a source with nothing here (sockops counts the live sockets,
+ * and the caller found the source's busy bit clear) to a listener seen a
+ * moment ago: no socket can own it, so its cookie alone decides, in
+ * place, without the general path's parse state and dispatch. A forged
+ * ACK flood looks like this, and so does the ACK completing a handshake
+ * synguard answered. Returns the packet's counter, counted, or 0 for the
+ * general path (an ACK whose cookie may be the kernel's, and anything
+ * else), decided before anything is counted.
+ */
+static sg_always_inline int sg_ack_fast_body(struct xdp_md *ctx, const int family)
+{
 	struct sg_config *cfg = &sg_cfg;
 	struct sg_peers *p = sg_peers();
 	struct sg_pkt pkt = {};
-	struct iphdr *ip;
+	struct ipv6hdr *ip6 = NULL;
+	struct iphdr *ip = NULL;
 	struct tcphdr *tcp;
 	struct sg_flow f;
-	__u32 slot, verdict, data_bits = 0;	/* clang may spill it unset: refused */
+	__u32 slot, port, daddr, verdict, data_bits = 0;	/* clang may spill it unset: refused */
+	void *data, *end;
 	__u16 now;
 
 	if (!ctx || !p)
 		return 0;
 	data = (void *)(long)ctx->data;
 	end = (void *)(long)ctx->data_end;
-	ip = data + sizeof(struct ethhdr);
-	tcp = (void *)(ip + 1);
-	if ((void *)(tcp + 1) > end || *(__u8 *)ip != 0x45 || ip->protocol != SG_IPPROTO_TCP ||
-	    (SG_TCP_FLAGS(tcp) & ~SG_TCP_PSH) != SG_TCP_ACK)
-		return 0;
-	if (!sg_common_ack_sound(ip, tcp, end))
-		return 0;
-	slot = sg_peer_slot4(ip->saddr) & SG_PEER_MASK;
+	if (family == 4) {
+		ip = data + sizeof(struct ethhdr);
+		tcp = (void *)(ip + 1);
+		if ((void *)(tcp + 1) > end || *(__u8 *)ip != 0x45 ||
+		    ip->protocol != SG_IPPROTO_TCP ||
+		    (SG_TCP_FLAGS(tcp) & ~SG_TCP_PSH) != SG_TCP_ACK ||
+		    !sg_common_ack_sound(ip, tcp, end))
+			return 0;
+		slot = sg_peer_slot4(ip->saddr) & SG_PEER_MASK;
+		port = bpf_ntohs(tcp->dest);
+		daddr = ip->daddr;
+	} else {
+		const __u32 *a;
+
+		ip6 = data + sizeof(struct ethhdr);
+		tcp = (void *)(ip6 + 1);
+		if ((void *)(tcp + 1) > end ||
+		    ((struct ethhdr *)data)->h_proto != bpf_htons(ETH_P_IPV6) ||
+		    (*(__u8 *)ip6 >> 4) != 6 || ip6->nexthdr != SG_IPPROTO_TCP ||
+		    (SG_TCP_FLAGS(tcp) & ~SG_TCP_PSH) != SG_TCP_ACK ||
+		    !sg_common_ack6_sound(ip6, tcp, end))
+			return 0;
+		a = ip6->daddr.in6_u.u6_addr32;
+		slot = sg_peer_slot6(ip6->saddr.in6_u.u6_addr32) & SG_PEER_MASK;
+		port = bpf_ntohs(tcp->dest) | 1u << 16;
+		daddr = a[0] ^ a[1] ^ a[2] ^ a[3];
+	}
 	now = sg_peer_now();
-	if (!sg_peer_unknown_at(p, slot, bpf_ntohs(tcp->dest), ip->daddr, now))
+	if (!sg_peer_unknown_at(p, slot, port, daddr, now))
 		return 0;
 
-	sg_flow4(&f, ip, tcp);
-	sg_common_tcp(data, end, 0, &pkt);
+	if (family == 4) {
+		sg_flow4(&f, ip, tcp);
+		sg_common_tcp(data, end, 0, &pkt);
+	} else {
+		sg_flow6(&f, ip6, tcp);
+		pkt.data = data;
+		pkt.data_end = end;
+		pkt.len = end - data;
+		pkt.ip6 = ip6;
+		pkt.tcp = tcp;
+		pkt.l3_off = sizeof(struct ethhdr);
+		pkt.l4_off = sizeof(struct ethhdr) + sizeof(*ip6);
+	}
 	verdict = sg_cookie_check(&f, bpf_ntohl(tcp->seq) - 1, bpf_ntohl(tcp->ack_seq) - 1,
 				  cfg->key_shift, &data_bits);
 	if (verdict && sg_kernel_cookie_maybe(cfg, &pkt))
 		return 0;	/* the kernel's, maybe: its listener decides */
 	sg_count(SG_STAT_INFO_ACK_NO_LOOKUP, 0);
-	pkt.l4_len = sg_ntohs(ip->tot_len) - sizeof(*ip);
+	pkt.l4_len = family == 4 ? sg_ntohs(ip->tot_len) - sizeof(*ip) :
+				   sg_ntohs(ip6->payload_len);
 	if (!verdict)	/* a drop here (handshake limit) comes before any resize */
 		verdict = sg_cookie_ack_pass(ctx, &pkt, cfg, &f, data_bits, p, slot, now);
 	sg_count(verdict, pkt.len);
 	if (SG_STAT_IS_DROP(verdict))
 		sg_event_drop(ctx, &pkt, verdict, false);
 	return verdict;
+}
+
+/* sg_ack_fast_body() for each family. Global functions, as sg_syn_fast()
+ * is. */
+__noinline int sg_ack_fast(struct xdp_md *ctx)
+{
+	return sg_ack_fast_body(ctx, 4);
+}
+
+__noinline int sg_ack_fast6(struct xdp_md *ctx)
+{
+	return sg_ack_fast_body(ctx, 6);
+}
+
+/* Is this an untagged IPv6 ACK (PSH aside) from a source whose busy bit
+ * is clear, for sg_ack_fast6()? */
+static sg_always_inline bool sg_ack6_candidate(void *data, void *data_end)
+{
+	struct ipv6hdr *ip6 = data + sizeof(struct ethhdr);
+	struct tcphdr *tcp = (void *)(ip6 + 1);
+	struct sg_peers *p;
+
+	if ((void *)(tcp + 1) > data_end ||
+	    ((struct ethhdr *)data)->h_proto != bpf_htons(ETH_P_IPV6) ||
+	    ip6->nexthdr != SG_IPPROTO_TCP || (SG_TCP_FLAGS(tcp) & ~SG_TCP_PSH) != SG_TCP_ACK)
+		return false;
+	p = sg_peers();
+	return p && !sg_peer_busy_bit(p, sg_peer_slot6(ip6->saddr.in6_u.u6_addr32) &
+					 SG_PEER_MASK);
 }
 
 /*
@@ -474,7 +632,32 @@ int synguard_xdp(struct xdp_md *ctx)
 		sg_common_tcp(data, data_end, frag, &pkt);
 		v = frag & SG_IP_OFFSET ? sg_decided(SG_STAT_PASS_FRAGMENT) : sg_next(SG_NEXT_TCP, 0);
 	} else {
-		v = sg_parse(ctx, &pkt);
+		__u32 other = sg_syn_fast_other(data, data_end);
+
+		if (other && sg_cfg.cookie_mode != SG_COOKIES_OFF && !sg_cfg.lists &&
+		    !sg_cfg.syn_limit) {
+			__u32 len = data_end - data;
+
+			verdict = other == 6 ? sg_syn_fast6(ctx) : other == (4 | 1 << 8) ?
+				  sg_syn_fast_vlan(ctx) : sg_syn_fast6_vlan(ctx);
+			if (verdict) {
+				sg_count(verdict, len);
+				return verdict == SG_STAT_TX_SYNACK ? XDP_TX : XDP_PASS;
+			}
+			/* read as the branch above reads them: clang merges the
+			 * two reads, and merged in another order they give "dereference
+			 * of modified ctx ptr R2 off=4 disallowed" */
+			data = (void *)(long)ctx->data;
+			data_end = (void *)(long)ctx->data_end;
+		}
+		if (sg_ack_fast_on() && sg_ack6_candidate(data, data_end)) {
+			verdict = sg_ack_fast6(ctx);
+			if (verdict)	/* counted */
+				return SG_STAT_IS_DROP(verdict) ? XDP_DROP : XDP_PASS;
+			data = (void *)(long)ctx->data;		/* as above */
+			data_end = (void *)(long)ctx->data_end;
+		}
+		v = sg_parse_frame(data, data_end, &pkt);
 		if (v.next == SG_NEXT_TCP && !sg_port_protected(pkt.tcp->dest))
 			v = sg_decided(SG_STAT_PASS_UNPROTECTED_PORT);
 	}

@@ -26,13 +26,18 @@
 #define SG_SYNACK_TCP_MAX	40	/* a 20-byte header and 20 of options */
 
 /*
- * The common frame's SYN, which sg_syn_fast() answers in place: untagged
- * IPv4 without options, and a TCP header with Linux's 20 bytes of options
- * (sg_tcp_opts_linux()), no payload.
+ * The SYNs sg_syn_fast() answers in place: no VLAN tag or one, an IPv4
+ * header without options or an IPv6 header without extensions, and a TCP
+ * header with Linux's 20 bytes of options (sg_tcp_opts_linux()), no
+ * payload. @family and @vlan are constants.
  */
-#define SG_SYN4_LINUX_TCP_LEN	(sizeof(struct tcphdr) + SG_TCPOPTS_LINUX_LEN)
-#define SG_SYN4_LINUX_IP_LEN	(sizeof(struct iphdr) + SG_SYN4_LINUX_TCP_LEN)
-#define SG_SYN4_LINUX_LEN	(sizeof(struct ethhdr) + SG_SYN4_LINUX_IP_LEN)
+#define SG_SYN_LINUX_TCP_LEN	(sizeof(struct tcphdr) + SG_TCPOPTS_LINUX_LEN)
+#define SG_SYN4_LINUX_IP_LEN	(sizeof(struct iphdr) + SG_SYN_LINUX_TCP_LEN)
+#define SG_SYN_LINUX_L3(vlan)	(sizeof(struct ethhdr) + 4 * (vlan))
+#define SG_SYN_LINUX_LEN(family, vlan)							\
+	(SG_SYN_LINUX_L3(vlan) + ((family) == 4 ? sizeof(struct iphdr) :			\
+				   sizeof(struct ipv6hdr)) + SG_SYN_LINUX_TCP_LEN)
+#define SG_SYN4_LINUX_LEN	SG_SYN_LINUX_LEN(4, 0)
 
 /* Four header bytes as one 32-bit word, in the order memory holds them. */
 #define SG_WORD(b0, b1, b2, b3) \
@@ -255,23 +260,36 @@ static sg_always_inline __u32 sg_synack(struct xdp_md *ctx, struct sg_pkt *pkt,
 }
 
 /*
- * The common frame's SYN answered in place: a SG_SYN4_LINUX_LEN frame
- * whose options Linux laid out (@c), from @f with client ISN @isn. The
- * SYN-ACK keeps the frame's size and layout, so every word is written
- * where it is, and sg_synack_tcp() makes its TCP header as sg_synack()
- * does. @data: the frame, SG_SYN4_LINUX_LEN bytes readable.
+ * A SYN answered in place by sg_syn_fast(): @vlan tags (a constant), then
+ * an IPv4 or IPv6 header without options or extensions (@f's family, a
+ * constant), then Linux's options (@c), no payload. The SYN-ACK keeps the
+ * frame's size and layout, tags included, so every word is written where
+ * it is, and sg_synack_tcp() makes its TCP header as sg_synack() does.
+ * @data: the frame, SG_SYN_LINUX_LEN(family, vlan) bytes readable.
  */
-static sg_always_inline void sg_synack4_in_place(void *data, const struct sg_flow *f, __u32 isn,
-						 const struct sg_tcp_opts *c, __u32 cookie,
-						 const struct sg_config *cfg)
+static sg_always_inline void sg_synack_in_place(void *data, const int family, const int vlan,
+						const struct sg_flow *f, __u32 isn,
+						const struct sg_tcp_opts *c, __u32 cookie,
+						const struct sg_config *cfg)
 {
-	struct iphdr *ip = data + sizeof(struct ethhdr);
-	__u32 *d = data, *tw = (__u32 *)(ip + 1);
+	void *l3 = data + SG_SYN_LINUX_L3(vlan);
+	__u32 *d = data, *tw = l3 + (family == 4 ? sizeof(struct iphdr) : sizeof(struct ipv6hdr));
 	__u32 m0 = d[0], m1 = d[1], m2 = d[2], t[SG_SYNACK_TCP_MAX / 4];
 
 	sg_synack_tcp(t, f, isn, cookie, c, false, cfg, true);
 	sg_macs_swapped(d, m0, m1, m2);
-	sg_synack_ip4(ip, SG_SYN4_LINUX_IP_LEN, cfg->ttl, f->daddr[0], f->saddr[0]);
+	if (family == 4) {
+		sg_synack_ip4(l3, SG_SYN4_LINUX_IP_LEN, cfg->ttl, f->daddr[0], f->saddr[0]);
+	} else {
+		struct ipv6hdr *ip6 = l3;
+
+		*(__be32 *)ip6 = bpf_htonl(0x60000000);
+		ip6->payload_len = bpf_htons(SG_SYN_LINUX_TCP_LEN);
+		ip6->nexthdr = SG_IPPROTO_TCP;
+		ip6->hop_limit = cfg->ttl;
+		__builtin_memcpy(&ip6->saddr, f->daddr, 16);
+		__builtin_memcpy(&ip6->daddr, f->saddr, 16);
+	}
 	for (int i = 0; i < SG_SYNACK_TCP_MAX / 4; i++)
 		tw[i] = t[i];
 }
