@@ -28,7 +28,7 @@ build_pkgs=(
 test_pkgs=(
 	iproute2 iputils-ping ethtool procps kmod util-linux
 	nginx-light curl python3 python3-scapy python3-pytest
-	libcmocka-dev man-db tmux
+	libcmocka-dev man-db tmux clang-format git
 )
 # the kernel matrix: qemu, the initramfs, Debian's kernels; xdp-loader
 # for the coexistence test

@@ -8,7 +8,7 @@
 #
 #   tests/run.sh [all|unit|e2e|vm|guest] [pytest args...]
 #
-# all: unit, e2e, then vm. guest: what each VM of the matrix runs (unit,
+# all: the C style check, unit, e2e, then vm. guest: what each VM of the matrix runs (unit,
 # and the e2e tests marked `matrix`). SG_VM=0 leaves the matrix out.
 set -u
 cd "$(dirname "$0")/.."
@@ -39,6 +39,16 @@ if [ "$what" = guest ]; then
 	# the kernel and what synguard makes of it, for the matrix's table
 	build/synguard status | head -n 1
 	set -- -m matrix "$@"
+fi
+
+if [ "$what" = all ]; then
+	echo "== C style (scripts/format.sh) =="
+	if scripts/format.sh; then
+		passed=$((passed + 1))
+	else
+		failed=$((failed + 1))
+		status=1
+	fi
 fi
 
 if [ "$what" = all ] || [ "$what" = unit ] || [ "$what" = guest ]; then
