@@ -123,14 +123,14 @@ $(BUILD)/unit_tests: $(UNIT_OBJS) $(filter-out $(BUILD)/user/main.o,$(USER_OBJS)
 $(BUILD): check-deps
 	@mkdir -p $(BUILD)
 
-test: test-deps $(BUILD)/synguard $(BUILD)/synflood $(DISPATCHER) $(BUILD)/unit_tests $(TEST_BPF)
+test: test-deps $(BUILD)/synguard $(BUILD)/synflood $(DISPATCHER) $(DOCS) $(BUILD)/unit_tests $(TEST_BPF)
 	@tests/run.sh
 
 # T=PATTERN runs the unit tests whose names match (e.g. T='test_handoff*').
 unit: test-deps $(BUILD)/unit_tests $(TEST_BPF)
 	@T="$(T)" tests/run.sh unit
 
-e2e: test-deps $(BUILD)/synguard $(BUILD)/synflood $(DISPATCHER) $(TEST_BPF)
+e2e: test-deps $(BUILD)/synguard $(BUILD)/synflood $(DISPATCHER) $(DOCS) $(TEST_BPF)
 	@tests/run.sh e2e
 
 # The kernel matrix alone (KERNELS= picks kernels): see tests/vm/matrix.sh.

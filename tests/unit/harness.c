@@ -4,6 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include "harness.h"
 #include "kernel_probe.h"
@@ -42,6 +45,32 @@ int harness_init(void)
 	free(ports);
 	set_config(0);
 	return 0;
+}
+
+/* A TCP listener on [::]:@port that takes IPv4 too, with the cookie
+ * master key @master (16 bytes) in place: a cookie group's fixture. The
+ * listener's fd, or -1 after a line on stderr. */
+int harness_listen(uint16_t port, const uint8_t *master)
+{
+	struct sockaddr_in6 a = { .sin6_family = AF_INET6, .sin6_port = htons(port) };
+	struct sg_cookie_key key = { .announced_epoch = ~0ULL >> 1 }; /* no rotation events */
+	int fd = socket(AF_INET6, SOCK_STREAM, 0), zero = 0, one = 1;
+	__u32 k = 0;
+
+	if (fd < 0 || setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero)) ||
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	    bind(fd, (struct sockaddr *)&a, sizeof(a)) || listen(fd, 16)) {
+		fprintf(stderr, "cannot listen on port %d: %s\n", port, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	memcpy(key.k, master, 16);
+	if (bpf_map_update_elem(bpf_map__fd(skel->maps.cookie_key_map), &k, &key, 0)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
 }
 
 void harness_fini(void)

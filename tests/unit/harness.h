@@ -28,6 +28,7 @@ extern struct sg_features features;	/* the running kernel's (kernel_probe.h) */
 int harness_init(void);
 void harness_fini(void);
 int harness_reset(void **state);
+int harness_listen(uint16_t port, const uint8_t *master);
 void set_config(__u32 event_rate);
 void set_config_full(const struct sg_config *cfg);
 void reset_event_limit(void);

@@ -27,22 +27,8 @@ static int listener = -1;
 
 static int cookie_setup(void **state)
 {
-	struct sockaddr_in6 a = { .sin6_family = AF_INET6, .sin6_port = htons(LPORT) };
-	struct sg_cookie_key key = {};
-	int zero = 0, one = 1;
-	__u32 k = 0;
-
-	listener = socket(AF_INET6, SOCK_STREAM, 0);
-	if (listener < 0 ||
-	    setsockopt(listener, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero)) ||
-	    setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
-	    bind(listener, (struct sockaddr *)&a, sizeof(a)) || listen(listener, 16)) {
-		fprintf(stderr, "cannot listen on port %d: %s\n", LPORT, strerror(errno));
-		return -1;
-	}
-	memcpy(key.k, master, 16);
-	key.announced_epoch = ~0ULL >> 1;	/* no rotation events here */
-	return bpf_map_update_elem(bpf_map__fd(skel->maps.cookie_key_map), &k, &key, 0);
+	listener = harness_listen(LPORT, master);
+	return listener < 0 ? -1 : 0;
 }
 
 static int cookie_teardown(void **state)

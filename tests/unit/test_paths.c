@@ -124,23 +124,12 @@ struct probe_counts {
 
 static int paths_setup(void **state)
 {
-	struct sockaddr_in6 a = { .sin6_family = AF_INET6, .sin6_port = htons(LPORT) };
-	struct sg_cookie_key key = { .announced_epoch = ~0ULL >> 1 };
-	int xdp_fd = bpf_program__fd(skel->progs.synguard_xdp), zero = 0, one = 1;
+	int xdp_fd = bpf_program__fd(skel->progs.synguard_xdp);
 	struct bpf_program *prog;
 	struct bpf_map *m;
-	__u32 k = 0;
 
-	listener = socket(AF_INET6, SOCK_STREAM, 0);
-	if (listener < 0 ||
-	    setsockopt(listener, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero)) ||
-	    setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
-	    bind(listener, (struct sockaddr *)&a, sizeof(a)) || listen(listener, 16)) {
-		fprintf(stderr, "cannot listen on port %d: %s\n", LPORT, strerror(errno));
-		return -1;
-	}
-	memcpy(key.k, master, 16);
-	if (bpf_map_update_elem(bpf_map__fd(skel->maps.cookie_key_map), &k, &key, 0))
+	listener = harness_listen(LPORT, master);
+	if (listener < 0)
 		return -1;
 	probe = bpf_object__open_file(PROBE_OBJ, NULL);
 	if (!probe)
