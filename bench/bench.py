@@ -50,14 +50,14 @@ def legit_summary(client):
     return res
 
 
-def flood_once(b, c, mode, rate=None, legit=False):
+def flood_once(b, c, mode, rate=None, legit=False, family=4):
     """One flood against contender c (already set up): what came back, what
     the server took in and the server's CPU time, plus legitimate clients'
     figures when they connect meanwhile (legit)."""
     pid = b.pin_threads()
     client = b.legit_clients(SECS) if legit else None
     back0, rx0, cpu0 = b.seen(), b.received(), b.thread_ns(pid)
-    f = b.flood(mode, SECS, rate)
+    f = b.flood(mode, SECS, rate, family)
     back, rx, cpu = b.seen() - back0, b.received() - rx0, b.thread_ns(pid) - cpu0
     res = {"sent_pps": f["pps"], "received_pps": rx / f["seconds"],
            "server_ns_per_pkt": cpu / rx if rx else 0.0}
@@ -87,6 +87,12 @@ def measure(b, c):
         if "ack" in c.floods:
             for k, v in flood_once(b, c, "ack").items():
                 res["ack_" + k] = v
+        if c.name == "synguard":
+            # the same floods over IPv6, from as many sources
+            for k, v in flood_once(b, c, "syn", family=6).items():
+                res["v6_" + k] = v
+            for k, v in flood_once(b, c, "ack", family=6).items():
+                res["v6_ack_" + k] = v
         return res
     finally:
         c.teardown()

@@ -101,6 +101,13 @@ def targets(results, med, costs, floors=None):
     check(r >= 0.9, "invalid-ACK drop rate >= 0.9 x XDP_DROP: " + t)
     r, t = ratio("ack_server_ns_per_pkt", drop, "%.2f", False)
     check(r >= 0.9, "server CPU per invalid ACK within 0.9 x XDP_DROP's: " + t)
+    for what, key, higher in (("SYN-ACK rate", "synack_pps", True),
+                              ("server CPU per SYN", "server_ns_per_pkt", False),
+                              ("invalid-ACK drop rate", "ack_received_pps", True),
+                              ("server CPU per invalid ACK", "ack_server_ns_per_pkt", False)):
+        if "v6_" + key in sg and sg.get(key):
+            r = sg["v6_" + key] / sg[key] if higher else sg[key] / sg["v6_" + key]
+            check(r >= 0.9, "IPv6 flood: %s within 10%% of IPv4's: %.2f x" % (what, r))
     for v4, v6 in (("SYN -> SYN-ACK (cookies always)", "IPv6 SYN -> SYN-ACK (cookies always)"),
                    ("invalid ACK (cookies always)", "IPv6 invalid ACK (cookies always)")):
         if v4 in costs and v6 in costs:

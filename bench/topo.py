@@ -28,6 +28,7 @@ from sgtest import run
 SYNFLOOD = os.path.join(sgtest.REPO, "build", "synflood")
 BENCH_OBJ = os.path.join(sgtest.REPO, "build", "bench", "xdp_bench.bpf.o")
 SPOOFED = "198.18.0.0/15"   # RFC 2544 benchmarking space: 131,072 sources
+SPOOFED6 = "2001:db8:ff::/111"  # as many IPv6 sources, in the documentation prefix
 LEGIT_SERVER = "198.51.100.1"
 GEN_CPU = 0
 SRV_CPU = (os.cpu_count() or 1) - 1
@@ -114,8 +115,9 @@ class Bench:
                               self.pins + "-maps/seen"]).stdout)
         return sum(v["value"] for v in out[slot]["formatted"]["values"])
 
-    def flood(self, mode, secs, rate=None):
-        argv = [SYNFLOOD, "--iface", "sg1", "--dst", sgtest.SERVER4, "--src", SPOOFED,
+    def flood(self, mode, secs, rate=None, family=4):
+        dst, src = (sgtest.SERVER4, SPOOFED) if family == 4 else (sgtest.SERVER6, SPOOFED6)
+        argv = [SYNFLOOD, "--iface", "sg1", "--dst", dst, "--src", src,
                 "--mode", mode, "--count", "100000000", "--duration", str(secs),
                 "--dst-mac", self.mac, "--json"]
         if rate:
