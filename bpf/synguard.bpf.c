@@ -337,17 +337,25 @@ static sg_always_inline bool sg_common_frame(void *data, void *data_end)
 	       *(__u8 *)ip == 0x45;	/* version 4, IHL 5 */
 }
 
-/* What sg_parse() finds in a common frame holding TCP (not a later fragment). */
+/* What sg_parse() finds in an untagged frame of @family (a constant)
+ * holding TCP right after a fixed header (IPv4 without options, IPv6
+ * without extensions; not a later fragment). */
 static sg_always_inline void sg_common_tcp(void *data, void *data_end, __u16 frag,
-					   struct sg_pkt *pkt)
+					   struct sg_pkt *pkt, const int family)
 {
+	__u32 l4 = sizeof(struct ethhdr) +
+		   (family == 4 ? sizeof(struct iphdr) : sizeof(struct ipv6hdr));
+
 	pkt->data = data;
 	pkt->data_end = data_end;
 	pkt->len = data_end - data;
-	pkt->ip4 = data + sizeof(struct ethhdr);
-	pkt->tcp = data + sizeof(struct ethhdr) + sizeof(struct iphdr);
+	if (family == 4)
+		pkt->ip4 = data + sizeof(struct ethhdr);
+	else
+		pkt->ip6 = data + sizeof(struct ethhdr);
+	pkt->tcp = data + l4;
 	pkt->l3_off = sizeof(struct ethhdr);
-	pkt->l4_off = sizeof(struct ethhdr) + sizeof(struct iphdr);
+	pkt->l4_off = l4;
 	pkt->first_frag = !!(frag & SG_IP_MF);
 }
 
@@ -423,19 +431,11 @@ static sg_always_inline int sg_ack_fast_body(struct xdp_md *ctx, const int famil
 	if (!sg_peer_unknown_at(p, slot, port, daddr, now))
 		return 0;
 
-	if (family == 4) {
+	if (family == 4)
 		sg_flow4(&f, ip, tcp);
-		sg_common_tcp(data, end, 0, &pkt);
-	} else {
+	else
 		sg_flow6(&f, ip6, tcp);
-		pkt.data = data;
-		pkt.data_end = end;
-		pkt.len = end - data;
-		pkt.ip6 = ip6;
-		pkt.tcp = tcp;
-		pkt.l3_off = sizeof(struct ethhdr);
-		pkt.l4_off = sizeof(struct ethhdr) + sizeof(*ip6);
-	}
+	sg_common_tcp(data, end, 0, &pkt, family);
 	verdict = sg_cookie_check(&f, bpf_ntohl(tcp->seq) - 1, bpf_ntohl(tcp->ack_seq) - 1,
 				  cfg->key_shift, &data_bits);
 	if (verdict && sg_kernel_cookie_maybe(cfg, &pkt))
@@ -629,7 +629,7 @@ int synguard_xdp(struct xdp_md *ctx)
 				frag = 0;	/* sg_common_ack() found no fragment */
 			}
 		}
-		sg_common_tcp(data, data_end, frag, &pkt);
+		sg_common_tcp(data, data_end, frag, &pkt, 4);
 		v = frag & SG_IP_OFFSET ? sg_decided(SG_STAT_PASS_FRAGMENT) : sg_next(SG_NEXT_TCP, 0);
 	} else {
 		__u32 other = sg_syn_fast_other(data, data_end);
