@@ -36,6 +36,7 @@
 #include "lib/lists.h"
 #include "lib/limits.h"
 #include "lib/live.h"
+#include "lib/synproxy.h"
 #include "lib/verdict.h"
 
 #define SG_KIND_ACK	0
@@ -68,17 +69,24 @@ __noinline int sg_cookie_path(struct xdp_md *ctx, const struct sg_pkt_loc *loc)
 	if (flags == SG_TCP_SYN) {
 		__u32 slot = sg_peer_slot(&pkt);	/* sg_synack() clears pkt */
 
-		verdict = sg_syn_answerable(ctx, &pkt) ? sg_synack(ctx, &pkt, cfg) :
-							 SG_STAT_PASS_SYN;
+		/* SYNPROXY answers every SYN the kernel gets, whatever owns
+		 * its 4-tuple: so does synguard in its place. */
+		verdict = sg_synproxy_on(cfg) || sg_syn_answerable(ctx, &pkt)
+				  ? sg_synack(ctx, &pkt, cfg)
+				  : SG_STAT_PASS_SYN;
 		/* A SYN synguard could not answer goes to the kernel, which may
 		 * make a request socket or a cookie of it: its source is marked,
 		 * as for any SYN the kernel takes, so that its ACK is looked up. */
 		if (verdict == SG_STAT_PASS_SYNACK_FALLBACK)
 			sg_peer_mark_slot(slot);
-	} else if (flags & SG_TCP_RST)
-		verdict = sg_rst_verdict(ctx, &pkt);
-	else
+	} else if (flags & SG_TCP_RST) {
+		verdict = sg_synproxy_on(cfg) ? sg_synproxy_rst_verdict(ctx, &pkt)
+					      : sg_rst_verdict(ctx, &pkt);
+	} else if (sg_synproxy_on(cfg)) {
+		verdict = sg_synproxy_ack_verdict(ctx, &pkt, cfg);
+	} else {
 		verdict = sg_ack_verdict(ctx, &pkt, cfg, loc->act & SG_ACT_OOS);
+	}
 	if (SG_STAT_IS_DROP(verdict))
 		sg_event_drop(ctx, &pkt, verdict, false);
 	return verdict;
@@ -187,11 +195,13 @@ static sg_always_inline int sg_syn_fast_body(struct xdp_md *ctx, const int famil
 		port = bpf_ntohs(tcp->dest) | 1u << 16;
 		daddr = a[0] ^ a[1] ^ a[2] ^ a[3];
 	}
-	if (!sg_peer_unknown_at(p, slot, port, daddr, sg_peer_now()))
+	/* SYNPROXY answers a SYN whatever owns its 4-tuple (sg_cookie_path()) */
+	if (!sg_synproxy_on(cfg) && !sg_peer_unknown_at(p, slot, port, daddr, sg_peer_now()))
 		return 0;
 	if (cfg->cookie_mode == SG_COOKIES_AUTO && !sg_adaptive(slot))
 		return SG_STAT_PASS_SYN;	/* the source is marked */
-	sg_count(SG_STAT_INFO_SYN_NO_LOOKUP, 0);
+	if (!sg_synproxy_on(cfg))
+		sg_count(SG_STAT_INFO_SYN_NO_LOOKUP, 0);
 
 	if (family == 4)
 		sg_flow4(&f, ip, tcp);
@@ -199,7 +209,11 @@ static sg_always_inline int sg_syn_fast_body(struct xdp_md *ctx, const int famil
 		sg_flow6(&f, ip6, tcp);
 	isn = bpf_ntohl(tcp->seq);
 	/* no ECN: the SYN has no flag but SYN */
-	cookie = sg_cookie_make(&f, isn, sg_cookie_data(family, &c, false), cfg->key_shift, &ok);
+	if (sg_synproxy_on(cfg))
+		cookie = sg_synproxy_cookie(l3, tcp, SG_SYN_LINUX_TCP_LEN, family, &ok);
+	else
+		cookie = sg_cookie_make(&f, isn, sg_cookie_data(family, &c, false), cfg->key_shift,
+					&ok);
 	if (!ok) {
 		sg_peer_mark_slot(slot);
 		return SG_STAT_PASS_SYNACK_FALLBACK;
@@ -262,7 +276,7 @@ static sg_always_inline bool sg_ack_fast_on(void)
 	__u32 mode = sg_cfg.cookie_mode;
 
 	return (mode == SG_COOKIES_ALWAYS || (mode == SG_COOKIES_AUTO && sg_attack.active_since)) &&
-	       (sg_cfg.flags & SG_CFG_LIVE) && !sg_cfg.lists;
+	       (sg_cfg.flags & SG_CFG_LIVE) && !sg_cfg.lists && !sg_synproxy_on(&sg_cfg);
 }
 
 /* Does the common frame's TCP packet at @ip pass the general path's

@@ -115,6 +115,34 @@ enum sg_cookie_mode {
 	SG_COOKIES_AUTO = 2,	/* answer in XDP while the SYN rate says attack */
 };
 
+/*
+ * How a handshake answered in XDP completes (sg_config.completion):
+ * reqsk: synguard's own cookie, and synguard_tc hands the local listener a
+ * request socket (bpf_sk_assign_tcp_reqsk, Linux 6.9); synproxy: the
+ * kernel's cookie (bpf_tcp_raw_gen_syncookie_*, Linux 6.0) with the
+ * options in the timestamp as netfilter SYNPROXY encodes them, and
+ * SYNPROXY opens the connection to the server, local or behind a gateway.
+ * sg_config.completion_req is what the operator asked for (auto picks).
+ */
+enum sg_completion {
+	SG_COMPLETION_REQSK = 0,
+	SG_COMPLETION_SYNPROXY = 1,
+	SG_COMPLETION_AUTO = 2, /* completion_req only */
+};
+
+/* sg_config.role: where the protected servers are. */
+enum sg_role {
+	SG_ROLE_SERVER = 0,  /* on this host */
+	SG_ROLE_GATEWAY = 1, /* behind this host, which forwards to them */
+};
+
+/* SYNPROXY's timestamp cookie: the low bits of the SYN-ACK's TSval hold
+ * the client's window scale (15: none), SACK-permitted and ECN. */
+#define SG_SYNPROXY_TS_BITS   6
+#define SG_SYNPROXY_TS_WSCALE 0xf
+#define SG_SYNPROXY_TS_SACK   (1u << 4)
+#define SG_SYNPROXY_TS_ECN    (1u << 5)
+
 #define SG_CFG_ECN	(1u << 0)	/* the server accepts ECN (tcp_ecn != 0) */
 #define SG_CFG_LIVE	(1u << 1)	/* synguard_sockops counts the live sockets */
 
@@ -129,7 +157,9 @@ struct sg_config {
 	__u8 ttl;		/* SYN-ACK TTL / hop limit */
 	__u8 rcv_wscale;	/* our window scale, as the kernel would pick */
 	__u8 key_shift;		/* key epoch = cookie period >> key_shift */
-	__u8 pad[3];
+	__u8 completion;	/* enum sg_completion: REQSK or SYNPROXY */
+	__u8 completion_req;	/* enum sg_completion, as asked */
+	__u8 role;		/* enum sg_role */
 	__u32 syn_threshold;	/* auto: SYNs per second that engage cookies */
 	__u32 syn_threshold_cpu; /* ... as seen by one CPU (threshold / CPUs) */
 	__u32 cooldown_ms;	/* auto: calm this long before disengaging */
@@ -139,7 +169,9 @@ struct sg_config {
 	__u32 syn_burst;	/* ... and how many at once */
 	__u32 hs_limit;		/* per source: completed handshakes per second */
 	__u32 hs_burst;
-	__u32 reserved[1];
+	__u16 backend_mss;   /* gateway: SYNPROXY's MSS, 0: from the MTU */
+	__u8 backend_wscale; /* gateway: its window scale, 0xff: tcp_rmem's */
+	__u8 pad;
 	__u64 netns_cookie;	/* the interface's namespace: what sockops counts */
 	__u64 kcookie_until;	/* CLOCK_MONOTONIC_COARSE ns: kernel cookies may be valid */
 	__u64 conn_key[2];	/* the connection table's hash key (random) */
@@ -471,7 +503,17 @@ struct sg_attach_info {
 	__u32 tc_link_id;	/* TCX link of synguard_tc, 0 if none */
 	__u32 pin_layout;	/* SG_PIN_LAYOUT of the synguard that attached */
 	char driver[16];	/* the interface's driver (ethtool), "" if unknown */
-	__u32 reserved[2];
+	__u32 loose_saved;	/* synproxy: nf_conntrack_tcp_loose before, + 1; 0: untouched */
+	__u32 completion_why;	/* enum sg_completion_why: why that completion */
+};
+
+/* Why an attachment completes handshakes as it does (status says). */
+enum sg_completion_why {
+	SG_WHY_ASKED = 0,   /* --completion named it */
+	SG_WHY_REQSK_KFUNC, /* auto: the kernel has the reqsk kfunc, servers local */
+	SG_WHY_NO_REQSK,    /* auto: the kernel lacks the reqsk kfunc (or TCX) */
+	SG_WHY_GATEWAY,	    /* auto: --role gateway */
+	SG_WHY_COOKIES_OFF, /* no cookies, nothing to complete */
 };
 
 /*

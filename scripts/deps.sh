@@ -23,12 +23,12 @@ build_pkgs=(
 	make gcc clang llvm pkg-config
 	libbpf-dev libxdp-dev bpftool
 	libelf-dev zlib1g-dev linux-libc-dev
-	libjansson-dev libinih-dev libmicrohttpd-dev libncurses-dev
+	libjansson-dev libinih-dev libmicrohttpd-dev libncurses-dev libnftables-dev
 )
 test_pkgs=(
 	iproute2 iputils-ping ethtool procps kmod util-linux
 	nginx-light curl python3 python3-scapy python3-pytest
-	libcmocka-dev man-db tmux clang-format git
+	libcmocka-dev man-db tmux clang-format git nftables
 )
 # the kernel matrix: qemu, the initramfs, Debian's kernels; xdp-loader
 # for the coexistence test

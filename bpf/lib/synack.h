@@ -19,6 +19,7 @@
 #include "cookie.h"
 #include "csum.h"
 #include "parse.h"
+#include "synproxy.h"
 #include "tcp_opts.h"
 
 #define SG_TCP_ECE	0x40
@@ -147,7 +148,9 @@ static sg_always_inline __u32 sg_synack_tcp(__u32 th[SG_SYNACK_TCP_MAX / 4],
 	th[1] = bpf_htonl(cookie);
 	th[2] = bpf_htonl(isn + 1);
 	tcp_len = sizeof(struct tcphdr) +
-		  sg_synack_opts(&th[5], mss, c, sg_now_ms(), cfg->rcv_wscale, linux_opts);
+		  sg_synack_opts(&th[5], mss, c,
+				 sg_synproxy_on(cfg) ? sg_synproxy_tsval(c) : sg_now_ms(),
+				 cfg->rcv_wscale, linux_opts);
 	th[3] = SG_WORD((tcp_len / 4) << 4, SG_TCP_SYN | SG_TCP_ACK | (ecn ? SG_TCP_ECE : 0),
 			cfg->window >> 8, cfg->window & 0xff);
 	th[4] = 0;
@@ -158,6 +161,40 @@ static sg_always_inline __u32 sg_synack_tcp(__u32 th[SG_SYNACK_TCP_MAX / 4],
 	/* the words past tcp_len are zero and add nothing */
 	th[4] = sg_csum_word(sg_csum_fold(sum + sg_csum_words(th, SG_SYNACK_TCP_MAX / 4)));
 	return tcp_len;
+}
+
+/*
+ * The kernel's cookie for the SYN in @pkt, whose options are @c (the
+ * SYNPROXY completion). The helper reads the ports, sequence number and
+ * MSS option from the header it is given, whose length the verifier must
+ * know: it gets a copy of the 20-byte header with the MSS alone.
+ */
+static sg_always_inline __u32 sg_synack_kernel_cookie(const struct sg_pkt *pkt,
+						      const struct sg_tcp_opts *c, bool *ok)
+{
+	struct {
+		struct tcphdr th;
+		__u32 mss;
+	} h = {};
+	__u32 len = sizeof(h.th);
+
+	*ok = false;
+	if (!pkt->tcp || (void *)(pkt->tcp + 1) > pkt->data_end)
+		return 0;
+	__builtin_memcpy(&h.th, pkt->tcp, sizeof(h.th));
+	if (c->mss) {
+		h.mss = SG_WORD(SG_TCPOPT_MSS, 4, c->mss >> 8, c->mss & 0xff);
+		len += 4;
+	}
+	h.th.doff = len / 4;
+	if (pkt->ip4) {
+		if ((void *)(pkt->ip4 + 1) > pkt->data_end)
+			return 0;
+		return sg_synproxy_cookie(pkt->ip4, &h.th, len, 4, ok);
+	}
+	if (!pkt->ip6 || (void *)(pkt->ip6 + 1) > pkt->data_end)
+		return 0;
+	return sg_synproxy_cookie(pkt->ip6, &h.th, len, 6, ok);
 }
 
 /*
@@ -187,8 +224,14 @@ static sg_always_inline __u32 sg_synack(struct xdp_md *ctx, struct sg_pkt *pkt,
 	ecn = (cfg->flags & SG_CFG_ECN) &&
 	      (tcp_flags & (SG_TCP_ECE | SG_TCP_CWR)) == (SG_TCP_ECE | SG_TCP_CWR);
 
-	data = sg_cookie_data(f.family, &c, ecn);
-	cookie = sg_cookie_make(&f, client_isn, data, cfg->key_shift, &ok);
+	if (sg_synproxy_on(cfg)) {
+		sg_synproxy_opts(&c);
+		ecn = false;
+		cookie = sg_synack_kernel_cookie(pkt, &c, &ok);
+	} else {
+		data = sg_cookie_data(f.family, &c, ecn);
+		cookie = sg_cookie_make(&f, client_isn, data, cfg->key_shift, &ok);
+	}
 	if (!ok)
 		return SG_STAT_PASS_SYNACK_FALLBACK;
 	/* The TCP header, built and checksummed word by word on the stack. */

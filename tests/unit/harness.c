@@ -19,6 +19,9 @@ int harness_init(void)
 	struct sg_ports *ports = calloc(1, sizeof(*ports));
 	__u32 zero = 0;
 
+	/* synguard_xdp calls nf_conntrack's kfuncs, as attach knows */
+	if (sg_conntrack_load())
+		return -1;
 	sg_features_probe(&features);
 	DECLARE_LIBBPF_OPTS(bpf_object_open_opts, oopts, .kconfig = sg_kconfig_lines());
 

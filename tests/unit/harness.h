@@ -44,5 +44,6 @@ int run_xdp_tests(void);
 int run_cookie_tests(void);
 int run_policy_tests(void);
 int run_path_tests(void);
+int run_synproxy_tests(void);
 
 #endif

@@ -19,19 +19,19 @@
 #include "names.h"
 #include "cookies.h"
 
-
-
 /* Refuses, naming what is missing, rather than attaching something that
- * would reset every connection. */
-int sg_cookies_require(const struct sg_features *f, __u32 mode)
+ * would reset every connection. The completion itself is checked when it
+ * is picked (synproxy.c). */
+int sg_cookies_require(const struct sg_features *f, const struct sg_config *cfg)
 {
 	const char *missing = NULL;
+	bool reqsk = cfg->completion == SG_COMPLETION_REQSK;
 
-	if (mode == SG_COOKIES_OFF)
+	if (cfg->cookie_mode == SG_COOKIES_OFF)
 		return 0;
-	if (!f->reqsk_kfunc)
+	if (reqsk && !f->reqsk_kfunc)
 		missing = "the bpf_sk_assign_tcp_reqsk kfunc (Linux >= 6.9)";
-	else if (!f->tcx)
+	else if (reqsk && !f->tcx)
 		missing = "TCX attachment (Linux >= 6.6)";
 	else if (!f->bpf_loop)
 		missing = "bpf_loop (Linux >= 5.17)";
@@ -42,7 +42,7 @@ int sg_cookies_require(const struct sg_features *f, __u32 mode)
 		       "(filtering only)", missing, f->release);
 		return -EOPNOTSUPP;
 	}
-	if (f->tcp_syncookies == 0) {
+	if (reqsk && f->tcp_syncookies == 0) {
 		sg_err("net.ipv4.tcp_syncookies is 0 in this network namespace; SYN cookies need "
 		       "it non-zero (sysctl -w net.ipv4.tcp_syncookies=1), or use --cookies off");
 		return -EOPNOTSUPP;
@@ -191,18 +191,19 @@ void sg_limits_config(struct sg_config *cfg, const __u32 v[4])
 	cfg->hs_burst = v[3] ? v[3] : v[2];
 }
 
-/* May an attachment whose TC link is @tc_link_id switch to cookie @mode? */
-int sg_cookies_can_turn_on(__u32 tc_link_id, const char *ifname, __u32 mode)
+/* May an attachment whose TC link is @tc_link_id run with @cfg? */
+int sg_cookies_can_turn_on(__u32 tc_link_id, const char *ifname, const struct sg_config *cfg)
 {
 	struct sg_features feat;
 
-	if (mode == SG_COOKIES_OFF)
+	if (cfg->cookie_mode == SG_COOKIES_OFF)
 		return 0;
-	if (!tc_link_id) {
+	if (!tc_link_id && cfg->completion == SG_COMPLETION_REQSK) {
 		sg_err("%s was attached without the TC program that completes handshakes "
-		       "(the kernel lacks it); cookies cannot be turned on", ifname);
+		       "(the kernel lacks it); use completion=synproxy",
+		       ifname);
 		return -EOPNOTSUPP;
 	}
 	sg_features_probe(&feat);
-	return sg_cookies_require(&feat, mode);
+	return sg_cookies_require(&feat, cfg);
 }

@@ -6,11 +6,11 @@
 #include "common.h"
 #include "kernel_probe.h"
 
-int sg_cookies_require(const struct sg_features *f, __u32 mode);
+int sg_cookies_require(const struct sg_features *f, const struct sg_config *cfg);
 int sg_cookies_config(const struct sg_iface *ifc, struct sg_config *cfg);
 int sg_cookie_key_load(const char *path, struct sg_cookie_key *key);
 __u64 sg_cookie_epoch_now(__u32 key_shift);
-int sg_cookies_can_turn_on(__u32 tc_link_id, const char *ifname, __u32 mode);
+int sg_cookies_can_turn_on(__u32 tc_link_id, const char *ifname, const struct sg_config *cfg);
 void sg_limits_config(struct sg_config *cfg, const __u32 v[4]);
 void sg_adaptive_config(struct sg_config *cfg, __u32 syn_threshold, __u32 cooldown_ms);
 

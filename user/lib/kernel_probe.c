@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <spawn.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <sys/utsname.h>
 #include <bpf/btf.h>
@@ -51,6 +53,64 @@ static int sg_read_int(const char *path)
 	return v;
 }
 
+/* Does the module @mod, loaded or loadable, hold the function @name? A
+ * module not loaded yet counts if modules.dep lists it: attach loads it. */
+static bool sg_module_has(const struct btf *vmlinux, const char *mod, const char *name,
+			  const char *release)
+{
+	char path[256], line[512];
+	struct btf *btf;
+	bool found = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/kernel/btf/%s", mod);
+	if (!access(path, R_OK)) {
+		btf = btf__parse_split(path, (struct btf *)vmlinux);
+		if (libbpf_get_error(btf))
+			return false;
+		found = sg_btf_has(btf, name, BTF_KIND_FUNC);
+		btf__free(btf);
+		return found;
+	}
+	snprintf(path, sizeof(path), "/lib/modules/%s/modules.dep", release);
+	f = fopen(path, "r");
+	if (!f)
+		return false;
+	snprintf(path, sizeof(path), "/%s.ko", mod);
+	while (!found && fgets(line, sizeof(line), f)) {
+		char *colon = strchr(line, ':'), *ko;
+
+		if (!colon)
+			continue;
+		*colon = '\0'; /* the module itself, before its dependencies */
+		ko = strstr(line, path);
+		found = ko && (ko[strlen(path)] == '\0' || ko[strlen(path)] == '.');
+	}
+	fclose(f);
+	return found;
+}
+
+/* nf_conntrack, whose kfuncs synguard_xdp calls, loaded where it is a
+ * module (libbpf resolves them in its BTF). */
+int sg_conntrack_load(void)
+{
+	char *argv[] = { "modprobe", "-q", "nf_conntrack", NULL };
+	extern char **environ;
+	int status;
+	pid_t pid;
+
+	if (!access("/sys/module/nf_conntrack", F_OK))
+		return 0;
+	if (posix_spawnp(&pid, "modprobe", NULL, NULL, argv, environ) ||
+	    waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) ||
+	    access("/sys/module/nf_conntrack", F_OK)) {
+		sg_err("cannot load the nf_conntrack module (modprobe nf_conntrack), whose "
+		       "conntrack lookup synguard's XDP program calls");
+		return -ENOENT;
+	}
+	return 0;
+}
+
 void sg_features_probe(struct sg_features *f)
 {
 	struct utsname u;
@@ -73,6 +133,8 @@ void sg_features_probe(struct sg_features *f)
 		btf = NULL;
 	f->reqsk_kfunc = sg_btf_has(btf, "bpf_sk_assign_tcp_reqsk", BTF_KIND_FUNC);
 	f->tcx = sg_btf_enum_has(btf, "bpf_attach_type", "BPF_TCX_INGRESS");
+	f->ct_kfunc = sg_btf_has(btf, "bpf_xdp_ct_lookup", BTF_KIND_FUNC) ||
+		      (btf && sg_module_has(btf, "nf_conntrack", "bpf_xdp_ct_lookup", f->release));
 	btf__free(btf);
 	f->tcp_syncookies = sg_read_int("/proc/sys/net/ipv4/tcp_syncookies");
 }
@@ -96,8 +158,10 @@ int sg_features_require_base(const struct sg_features *f)
 /* The best handshake-completion mode this kernel supports (see README). */
 const char *sg_features_best_mode(const struct sg_features *f)
 {
-	if (f->reqsk_kfunc)
+	if (f->reqsk_kfunc && f->tcx)
 		return "cookies-reqsk";
+	if (f->raw_syncookie && f->ct_kfunc)
+		return "cookies-synproxy";
 	return "filter-only";
 }
 

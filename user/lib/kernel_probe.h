@@ -15,6 +15,7 @@ struct sg_features {
 	bool reqsk_kfunc;	/* bpf_sk_assign_tcp_reqsk(), 6.9 */
 	bool tcx;		/* TCX bpf_link attachment, 6.6 */
 	bool ktime_tai;		/* bpf_ktime_get_tai_ns(), 6.1 */
+	bool ct_kfunc;		/* bpf_xdp_ct_lookup(), 5.18, built in or nf_conntrack.ko */
 	int tcp_syncookies;	/* net.ipv4.tcp_syncookies here, -1 unknown */
 };
 
@@ -22,5 +23,6 @@ void sg_features_probe(struct sg_features *f);
 int sg_features_require_base(const struct sg_features *f);
 const char *sg_features_best_mode(const struct sg_features *f);
 const char *sg_kconfig_lines(void);
+int sg_conntrack_load(void);
 
 #endif /* SG_USER_KERNEL_PROBE_H */

@@ -30,6 +30,15 @@ const struct sg_enum sg_cookie_modes[] = {
 	{}
 };
 
+const struct sg_enum sg_completions[] = { { "auto", SG_COMPLETION_AUTO },
+					  { "reqsk", SG_COMPLETION_REQSK },
+					  { "synproxy", SG_COMPLETION_SYNPROXY },
+					  {} };
+
+const struct sg_enum sg_roles[] = { { "server", SG_ROLE_SERVER },
+				    { "gateway", SG_ROLE_GATEWAY },
+				    {} };
+
 const struct sg_enum sg_oos_modes[] = {
 	{ "attack", SG_OOS_ATTACK },
 	{ "always", SG_OOS_ALWAYS },

@@ -6,6 +6,8 @@
 #include "params.h"
 
 extern const struct sg_enum sg_cookie_modes[];		/* SG_COOKIES_* */
+extern const struct sg_enum sg_completions[];		/* enum sg_completion */
+extern const struct sg_enum sg_roles[];			/* enum sg_role */
 extern const struct sg_enum sg_oos_modes[];		/* SG_OOS_* */
 extern const struct sg_enum sg_xdp_modes[];		/* SG_XDP_MODE_* */
 extern const struct sg_enum sg_attach_kinds[];		/* SG_ATTACH_* */

@@ -33,6 +33,26 @@ static void store_cookies(struct sg_config *cfg, long v)
 	cfg->cookie_mode = v;
 }
 
+static void store_completion(struct sg_config *cfg, long v)
+{
+	cfg->completion_req = v;
+}
+
+static void store_role(struct sg_config *cfg, long v)
+{
+	cfg->role = v;
+}
+
+static void store_backend_mss(struct sg_config *cfg, long v)
+{
+	cfg->backend_mss = v;
+}
+
+static void store_backend_wscale(struct sg_config *cfg, long v)
+{
+	cfg->backend_wscale = v;
+}
+
 static void store_oos(struct sg_config *cfg, long v)
 {
 	cfg->out_of_state = v;
@@ -82,7 +102,10 @@ static void store_ttl(struct sg_config *cfg, long v)
 		   .def = def_, .help = help_, .doc = doc_ }, .store = fn }
 
 const struct sg_setting sg_settings[] = {
-	{ .opt = { .name = "ports", .short_opt = 'p', .kind = SG_OPT_STRING, .arg = "LIST",
+	{ .opt = { .name = "ports",
+		   .short_opt = 'p',
+		   .kind = SG_OPT_STRING,
+		   .arg = "LIST",
 		   .help = "protected TCP destination ports and ranges, e.g. 80,443,8000-8100",
 		   .doc = "Each is 1-65535. They are kept as a 65536-bit bitmap, so the lookup "
 			  "costs the same for any list." } },
@@ -91,12 +114,32 @@ const struct sg_setting sg_settings[] = {
 	     "is over --syn-threshold, always, or off (filtering only)",
 	     "Below the threshold, auto leaves SYNs to the kernel (see Adaptive mode).",
 	     store_cookies),
+	ENUM("completion", 0, sg_completions, "auto",
+	     "how handshakes answered in XDP complete: reqsk (a request socket for the local "
+	     "listener, Linux >= 6.9), synproxy (netfilter SYNPROXY, Linux >= 6.0, local or "
+	     "behind a gateway), or auto",
+	     "auto picks reqsk where the kernel has bpf_sk_assign_tcp_reqsk and the servers "
+	     "are local (--role server), synproxy otherwise. synproxy installs an nftables "
+	     "table of synguard's own and sets nf_conntrack_tcp_loose=0 in the namespace "
+	     "until detach (see SYNPROXY completion).",
+	     store_completion),
+	ENUM("role", 0, sg_roles, "server",
+	     "where the protected servers run: server (this host) or gateway (behind this "
+	     "host, which forwards to them: the synproxy completion)",
+	     NULL, store_role),
+	NUMBER("backend-mss", 0, "N", 536, 65495, "the interface's MTU less 40",
+	       "gateway: the MSS the servers behind it announce (IPv4; IPv6 20 less)", NULL,
+	       store_backend_mss),
+	NUMBER("backend-wscale", 0, "N", 0, 14, "this host's, from tcp_rmem",
+	       "gateway: the window scale the servers behind it announce", NULL,
+	       store_backend_wscale),
 	NUMBER("syn-threshold", 's', "N", 1, SG_RATE_MAX, SG_STR(SG_DEFAULT_SYN_THRESHOLD),
 	       "auto: SYNs per second to protected ports that engage cookies", NULL,
 	       store_threshold),
 	NUMBER("cooldown", 'C', "SECS", 1, 86400, SG_STR(SG_DEFAULT_COOLDOWN_S),
 	       "auto: seconds the SYN rate must stay under half the threshold before cookies "
-	       "disengage", NULL, store_cooldown),
+	       "disengage",
+	       NULL, store_cooldown),
 	ENUM("out-of-state", 'o', sg_oos_modes, "attack",
 	     "drop ACKs and RSTs to protected ports that match no socket: attack while "
 	     "cookies are engaged, always, or off",
@@ -104,22 +147,19 @@ const struct sg_setting sg_settings[] = {
 	     "rst_no_socket) rather than left to the kernel, which would answer each with a "
 	     "reset. With --cookies always, attack means all the time; always costs a socket "
 	     "lookup per ACK and RST when no attack is on. A RST must match a socket other "
-	     "than a listener.", store_oos),
+	     "than a listener.",
+	     store_oos),
 	NUMBER("syn-limit", 0, "N", 0, SG_RATE_MAX, "0, none",
-	       "per source (/32, /64): SYNs per second",
-	       "See Per-source limits.", store_syn_limit),
+	       "per source (/32, /64): SYNs per second", "See Per-source limits.", store_syn_limit),
 	NUMBER("syn-burst", 0, "N", 0, SG_RATE_MAX, "one second's worth",
 	       "per source: SYNs at once", NULL, store_syn_burst),
 	NUMBER("handshake-limit", 0, "N", 0, SG_RATE_MAX, "0, none",
-	       "per source: handshakes completed through cookies per second", NULL,
-	       store_hs_limit),
+	       "per source: handshakes completed through cookies per second", NULL, store_hs_limit),
 	NUMBER("handshake-burst", 0, "N", 0, SG_RATE_MAX, "one second's worth",
-	       "per source: handshakes completed through cookies at once", NULL,
-	       store_hs_burst),
+	       "per source: handshakes completed through cookies at once", NULL, store_hs_burst),
 	NUMBER("event-rate", 'e', "N", 0, 1000000, SG_STR(SG_DEFAULT_EVENT_RATE),
 	       "sampled drop events per second per CPU, 0 for none", NULL, store_event_rate),
-	NUMBER("ttl", 't', "N", 1, 255, "64", "TTL and hop limit of the SYN-ACKs", NULL,
-	       store_ttl),
+	NUMBER("ttl", 't', "N", 1, 255, "64", "TTL and hop limit of the SYN-ACKs", NULL, store_ttl),
 };
 const size_t sg_settings_n = ARRAY_SIZE(sg_settings);
 
@@ -220,5 +260,9 @@ void sg_settings_defaults(struct sg_config *cfg)
 	cfg->ttl = 64;
 	sg_adaptive_config(cfg, SG_DEFAULT_SYN_THRESHOLD, SG_DEFAULT_COOLDOWN_MS);
 	cfg->out_of_state = SG_OOS_ATTACK;
+	cfg->completion_req = SG_COMPLETION_AUTO;
+	cfg->role = SG_ROLE_SERVER;
+	cfg->backend_mss = 0;
+	cfg->backend_wscale = 0xff;
 	sg_limits_config(cfg, no_limits);
 }

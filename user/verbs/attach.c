@@ -19,6 +19,7 @@
 #include "config_file.h"
 #include "pins.h"
 #include "settings.h"
+#include "synproxy.h"
 #include "verbs.h"
 #include "xdp_attach.h"
 #include "synguard.skel.h"
@@ -131,9 +132,9 @@ static int attach_check_existing(const struct sg_iface *ifc, const char *dir)
 }
 
 static int attach_fill_maps(struct synguard_bpf *skel, const struct attach_cfg *args,
-			    const struct sg_iface *ifc, const struct sg_ports *ports,
-			    __u32 prog_id, __u32 tc_link_id, struct sg_config *cfgp,
-			    struct sg_cookie_key *key)
+			    const struct sg_iface *ifc, const struct sg_ports *ports, __u32 prog_id,
+			    __u32 tc_link_id, struct sg_config *cfgp, struct sg_cookie_key *key,
+			    __u32 loose_saved, __u32 why)
 {
 	struct sg_config cfg = *cfgp;
 	struct sg_attach_info info = {
@@ -144,6 +145,8 @@ static int attach_fill_maps(struct synguard_bpf *skel, const struct attach_cfg *
 		.attached_at = time(NULL),
 		.tc_link_id = tc_link_id,
 		.pin_layout = SG_PIN_LAYOUT,
+		.loose_saved = loose_saved,
+		.completion_why = why,
 	};
 	struct sg_handoff_state handoff = {};
 	__u32 zero = 0;
@@ -260,7 +263,7 @@ static bool attach_refused(const struct sg_features *feat)
 	if (!sg_bpf_refusal(&prog, &line))
 		return false;
 	if (!strcmp(prog, "synguard_tc"))
-		instead = "attach with --cookies off (filtering only) or use a newer kernel";
+		instead = "attach with --completion synproxy, or --cookies off (filtering only)";
 	else if (!strcmp(prog, "synguard_sockops"))
 		instead = "attach with --socket-counter off (ACKs are then looked up)";
 	else
@@ -285,9 +288,10 @@ int do_attach(const struct attach_cfg *args)
 	struct sg_conf_path conf = {};
 	struct bpf_map *map;
 	char dir[PATH_MAX], path[PATH_MAX], msg[256], *list = NULL;
-	bool attached = false, with_tc, ports_set = false;
-	__u32 prog_id, tc_link_id = 0;
+	bool attached = false, with_tc, ports_set = false, synproxy = false;
+	__u32 prog_id, tc_link_id = 0, loose_saved = 0, why = 0;
 	int err, tc_link = -1, live_link = -1;
+	bool live;
 
 	err = sg_require_privileges("attach");
 	if (!err)
@@ -325,23 +329,33 @@ int do_attach(const struct attach_cfg *args)
 	}
 	if (err)
 		goto out;
+	/* synguard_xdp calls nf_conntrack's kfuncs, whatever the mode */
+	err = sg_conntrack_load();
+	if (err)
+		goto out;
 	sg_features_probe(&feat);
 	err = sg_features_require_base(&feat);
 	/* The default mode, on a kernel without SYN cookies: filtering, said
 	 * once. A mode the operator named is refused there instead. */
 	if (!err && !sg_given_has(&args->settings, "cookies") && !fc->cookies_set &&
 	    cfg.cookie_mode != SG_COOKIES_OFF && !strcmp(sg_features_best_mode(&feat), "filter-only")) {
-		fprintf(stderr, "%s: kernel %s lacks bpf_sk_assign_tcp_reqsk (Linux >= 6.9): "
-			"SYN cookies off, filtering only ('--cookies off' says so and is quiet)\n",
+		fprintf(stderr,
+			"%s: kernel %s has neither bpf_sk_assign_tcp_reqsk (Linux >= 6.9) "
+			"nor bpf_tcp_raw_gen_syncookie_ipv4 and nf_conntrack (Linux >= 6.0): SYN "
+			"cookies off, filtering only ('--cookies off' says so and is quiet)\n",
 			sg_prog_name, feat.release);
 		cfg.cookie_mode = SG_COOKIES_OFF;
 	}
 	if (!err)
-		err = sg_cookies_require(&feat, cfg.cookie_mode);
+		err = sg_completion_pick(&feat, &cfg, &why);
+	if (!err)
+		err = sg_cookies_require(&feat, &cfg);
 	if (!err)
 		err = sg_cookie_key_load(args->key_file, &key);
 	if (!err)
 		err = sg_cookies_config(&ifc, &cfg);
+	if (!err)
+		sg_synproxy_values(&cfg);
 	if (!err)
 		err = sg_pin_dir(ifc.ifindex, dir, sizeof(dir));
 	if (!err)
@@ -378,12 +392,15 @@ int do_attach(const struct attach_cfg *args)
 	}
 
 	/* The TC program needs the reqsk kfunc and TCX. Where the kernel has
-	 * them it is loaded whatever the mode, so that 'set cookies=' can turn
-	 * cookies on later. */
-	with_tc = cfg.cookie_mode != SG_COOKIES_OFF || (feat.reqsk_kfunc && feat.tcx);
+	 * them it is loaded whatever the mode, so that 'set cookies=' or 'set
+	 * completion=' can turn the reqsk completion on later. */
+	with_tc = feat.reqsk_kfunc && feat.tcx;
 	bpf_program__set_autoload(skel->progs.synguard_tc, with_tc);
-	/* The socket counter, wherever cookies may check ACKs. */
-	bpf_program__set_autoload(skel->progs.synguard_sockops, with_tc && args->socket_counter);
+	/* The socket counter, wherever cookies may check the ACKs of local
+	 * sockets. */
+	live = args->socket_counter &&
+	       (with_tc || (sg_synproxy_wanted(&cfg) && cfg.role == SG_ROLE_SERVER));
+	bpf_program__set_autoload(skel->progs.synguard_sockops, live);
 
 	DECLARE_LIBXDP_OPTS(xdp_program_opts, xopts, .obj = skel->obj,
 			    .prog_name = "synguard_xdp");
@@ -423,7 +440,7 @@ int do_attach(const struct attach_cfg *args)
 	/* Counting starts before the loader marks the sockets that exist, so
 	 * none falls between; sockops counts only once the configuration
 	 * names the namespace, and the second marking covers that gap. */
-	if (with_tc && args->socket_counter)	/* a failure is said, and costs lookups only */
+	if (live) /* a failure is said, and costs lookups only */
 		sg_live_attach(skel->progs.synguard_sockops, dir, &live_link);
 	err = sg_netns_cookie(&cfg.netns_cookie);
 	if (!err)
@@ -435,9 +452,17 @@ int do_attach(const struct attach_cfg *args)
 	cfg.kcookie_until = sg_live_kcookie_until();
 	/* Sockets that exist now, before and after cookies turn on: those
 	 * made in between were made while the program let SYNs through. */
+	/* SYNPROXY is ready before the first kernel cookie goes out */
+	if (sg_synproxy_wanted(&cfg)) {
+		err = sg_synproxy_install(ifc.ifindex, ifc.name, &cfg, ports, &loose_saved);
+		if (err)
+			goto out;
+		synproxy = true;
+	}
 	err = sg_peers_mark_existing(bpf_map__fd(skel->maps.peers_map));
 	if (err >= 0)
-		err = attach_fill_maps(skel, args, &ifc, ports, prog_id, tc_link_id, &cfg, &key);
+		err = attach_fill_maps(skel, args, &ifc, ports, prog_id, tc_link_id, &cfg, &key,
+				       loose_saved, why);
 	if (!err)
 		err = sg_peers_mark_existing(bpf_map__fd(skel->maps.peers_map));
 	if (err < 0)
@@ -448,10 +473,16 @@ int do_attach(const struct attach_cfg *args)
 
 	list = sg_ports_to_string(ports);
 	sg_info("synguard attached to %s (%s mode, %s, prog id %u), protecting TCP ports %s, "
-		"cookies %s", ifc.name, mode == XDP_MODE_SKB ? "skb" : "native",
+		"cookies %s%s%s",
+		ifc.name, mode == XDP_MODE_SKB ? "skb" : "native",
 		sg_enum_name(sg_attach_kinds, sg_xdp_attach_kind(ifc.ifindex)), prog_id,
-		list ? list : "?", sg_enum_name(sg_cookie_modes, cfg.cookie_mode));
+		list ? list : "?", sg_enum_name(sg_cookie_modes, cfg.cookie_mode),
+		cfg.cookie_mode != SG_COOKIES_OFF ? ", completion " : "",
+		cfg.cookie_mode != SG_COOKIES_OFF ? sg_enum_name(sg_completions, cfg.completion)
+						  : "");
 out:
+	if (err && synproxy)
+		sg_synproxy_remove(ifc.ifindex, loose_saved);
 	if (tc_link >= 0) {
 		if (err)
 			bpf_link_detach(tc_link);

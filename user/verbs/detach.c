@@ -9,6 +9,7 @@
 
 #include "attachment.h"
 #include "pins.h"
+#include "synproxy.h"
 #include "verbs.h"
 #include "xdp_attach.h"
 
@@ -90,6 +91,13 @@ int do_detach(const struct detach_cfg *d)
 		}
 	}
 	sg_attachment_close(&a);
+	/* the table goes with the program: SYNPROXY without synguard in front
+	 * would answer every SYN itself, which nobody asked for */
+	err = sg_synproxy_remove(a.info.ifindex, a.info.loose_saved);
+	if (err)
+		sg_err("cannot remove synguard's nftables table inet synguard_%u; remove it "
+		       "with 'nft delete table inet synguard_%u'",
+		       a.info.ifindex, a.info.ifindex);
 	err = sg_pins_remove(a.dir);
 	if (err) {
 		sg_err("cannot remove pins in %s: %s", a.dir, strerror(-err));

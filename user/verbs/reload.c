@@ -22,6 +22,7 @@
 #include "cookies.h"
 #include "kernel_probe.h"
 #include "settings.h"
+#include "synproxy.h"
 #include "verbs.h"
 
 static int cmd_reload(int argc, char **argv);
@@ -64,6 +65,7 @@ int do_reload(const struct reload_cfg *r)
 	struct sg_conf_path conf = {};
 	const char *file = r->config;
 	struct sg_attachment a;
+	struct sg_config old;
 	__u32 zero = 0, lists;
 	int err, conf_fd = -1;
 
@@ -94,18 +96,17 @@ int do_reload(const struct reload_cfg *r)
 		sg_err("cannot read the configuration of %s: %s", a.ifname, strerror(errno));
 		goto out;
 	}
+	old = fc->cfg;
 	lists = fc->cfg.lists;
 	sg_settings_defaults(&fc->cfg);	/* what the file leaves out */
 	err = sg_file_config_load(conf.path, fc);
 	if (err)
 		goto out;
 	fc->cfg.lists = lists;	/* the tries' contents decide, below */
-	err = sg_cookies_can_turn_on(a.info.tc_link_id, a.ifname, fc->cfg.cookie_mode);
+	err = sg_config_commit(&a, &old, &fc->cfg, fc->ports_set ? &fc->ports : NULL);
 	if (err)
 		goto out;
-	if ((fc->ports_set && bpf_map_update_elem(a.ports_fd, &zero, &fc->ports, 0)) ||
-	    bpf_map_update_elem(a.config_fd, &zero, &fc->cfg, 0) ||
-	    bpf_map_update_elem(conf_fd, &zero, &conf, 0)) {
+	if (bpf_map_update_elem(conf_fd, &zero, &conf, 0)) {
 		err = -errno;
 		sg_err("cannot write the configuration of %s: %s", a.ifname, strerror(errno));
 		goto out;

@@ -18,7 +18,7 @@
 #include "cookies.h"
 #include "kernel_probe.h"
 #include "settings.h"
-
+#include "synproxy.h"
 
 /* Applies one key=value to the copies in @cfg and @ports. */
 static int set_one(const char *pair, struct sg_config *cfg, struct sg_ports *ports,
@@ -65,7 +65,8 @@ static int cmd_set(int argc, char **argv)
 	struct sg_attachment a;
 	struct sg_config cfg;
 	bool ports_set = false;
-	__u32 zero = 0, mode_before;
+	struct sg_config old;
+	__u32 zero = 0;
 	int first, err;
 
 	first = sg_params_parse(&sg_verb_set, argc, argv, NULL);
@@ -84,26 +85,21 @@ static int cmd_set(int argc, char **argv)
 		sg_err("cannot read the configuration of %s: %s", a.ifname, strerror(errno));
 		goto out;
 	}
-	mode_before = cfg.cookie_mode;
+	old = cfg;
 	for (int i = first + 1; i < argc; i++) {
 		err = set_one(argv[i], &cfg, ports, &ports_set);
 		if (err)
 			goto out;
 	}
-	if (mode_before == SG_COOKIES_OFF) {
-		err = sg_cookies_can_turn_on(a.info.tc_link_id, a.ifname, cfg.cookie_mode);
-		if (err)
-			goto out;
-	}
-	if ((ports_set && bpf_map_update_elem(a.ports_fd, &zero, ports, 0)) ||
-	    bpf_map_update_elem(a.config_fd, &zero, &cfg, 0)) {
-		err = -errno;
-		sg_err("cannot write the configuration of %s: %s", a.ifname, strerror(errno));
+	err = sg_config_commit(&a, &old, &cfg, ports_set ? ports : NULL);
+	if (err)
 		goto out;
-	}
-	sg_info("%s: cookies %s, syn-threshold %u/s, cooldown %u s, out-of-state %s, "
-		"event-rate %u/s, ttl %u%s", a.ifname, sg_enum_name(sg_cookie_modes, cfg.cookie_mode),
-		cfg.syn_threshold, cfg.cooldown_ms / 1000, sg_enum_name(sg_oos_modes, cfg.out_of_state),
+	sg_info("%s: cookies %s, completion %s, syn-threshold %u/s, cooldown %u s, out-of-state "
+		"%s, "
+		"event-rate %u/s, ttl %u%s",
+		a.ifname, sg_enum_name(sg_cookie_modes, cfg.cookie_mode),
+		sg_enum_name(sg_completions, cfg.completion), cfg.syn_threshold,
+		cfg.cooldown_ms / 1000, sg_enum_name(sg_oos_modes, cfg.out_of_state),
 		cfg.event_rate, cfg.ttl, ports_set ? ", ports changed" : "");
 out:
 	free(ports);

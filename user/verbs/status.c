@@ -15,6 +15,7 @@
 #include "kernel_probe.h"
 #include "live.h"
 #include "pins.h"
+#include "synproxy.h"
 #include "verbs.h"
 
 static void sg_iso_time(__u64 secs, char *buf, size_t len)
@@ -42,14 +43,30 @@ static char *status_ports(const struct sg_attachment *a)
 	return s ? s : strdup("");
 }
 
-static __u32 status_cookie_mode(const struct sg_attachment *a)
+static struct sg_config status_config(const struct sg_attachment *a)
 {
 	struct sg_config cfg = {};
 	__u32 zero = 0;
 
 	if (a->config_fd < 0 || bpf_map_lookup_elem(a->config_fd, &zero, &cfg))
-		return SG_COOKIES_OFF;
-	return cfg.cookie_mode;
+		memset(&cfg, 0, sizeof(cfg));
+	return cfg;
+}
+
+static __u32 status_cookie_mode(const struct sg_attachment *a)
+{
+	return status_config(a).cookie_mode;
+}
+
+/* The completion and why, or "none" with cookies off. */
+static const char *status_completion(const struct sg_attachment *a, const char **why)
+{
+	struct sg_config cfg = status_config(a);
+
+	*why = sg_completion_reason(a->info.completion_why, &cfg);
+	if (cfg.cookie_mode == SG_COOKIES_OFF)
+		return "none";
+	return sg_enum_name(sg_completions, cfg.completion);
 }
 
 static const char *status_state(const struct sg_attachment *a)
@@ -63,6 +80,7 @@ static json_t *status_attachment_json(const struct sg_attachment *a)
 {
 	json_t *o = json_object();
 	char when[32], why[96], *ports = status_ports(a);
+	const char *comp, *comp_why;
 	struct sg_handoff_state st;
 	long long live;
 
@@ -76,6 +94,14 @@ static json_t *status_attachment_json(const struct sg_attachment *a)
 	json_object_set_new(o, "xdp_prog_id", json_integer(a->info.xdp_prog_id));
 	json_object_set_new(o, "ports", json_string(ports));
 	json_object_set_new(o, "cookies", json_string(sg_enum_name(sg_cookie_modes, status_cookie_mode(a))));
+	comp = status_completion(a, &comp_why);
+	json_object_set_new(o, "completion", json_string(comp));
+	json_object_set_new(o, "completion_reason", json_string(comp_why));
+	json_object_set_new(o, "role", json_string(sg_enum_name(sg_roles, status_config(a).role)));
+	json_object_set_new(o, "synproxy_table",
+			    sg_synproxy_present(a->info.ifindex)
+				    ? json_sprintf("inet synguard_%u", a->info.ifindex)
+				    : json_null());
 	json_object_set_new(o, "tc_link_id", json_integer(a->info.tc_link_id));
 	json_object_set_new(o, "driver", json_string(a->info.driver));
 	if (!sg_handoff_read(a, &st)) {
@@ -105,6 +131,7 @@ static json_t *status_kernel_json(const struct sg_features *f)
 	json_object_set_new(o, "bpf_loop", json_boolean(f->bpf_loop));
 	json_object_set_new(o, "raw_syncookie_helpers", json_boolean(f->raw_syncookie));
 	json_object_set_new(o, "reqsk_kfunc", json_boolean(f->reqsk_kfunc));
+	json_object_set_new(o, "ct_kfunc", json_boolean(f->ct_kfunc));
 	json_object_set_new(o, "tcx", json_boolean(f->tcx));
 	json_object_set_new(o, "tcp_syncookies", json_integer(f->tcp_syncookies));
 	json_object_set_new(o, "best_mode", json_string(sg_features_best_mode(f)));
@@ -115,17 +142,18 @@ static void status_human(const struct sg_features *f, const char *ns_dir,
 			 const struct sg_attachment *list, int n)
 {
 	printf("kernel %s: xdp %s, ringbuf %s, bpf_loop %s, raw syncookie helpers %s, "
-	       "reqsk kfunc %s, tcx %s; tcp_syncookies=%d; best mode: %s\n",
+	       "reqsk kfunc %s, conntrack kfuncs %s, tcx %s; tcp_syncookies=%d; best mode: %s\n",
 	       f->release, f->xdp ? "yes" : "no", f->ringbuf ? "yes" : "no",
 	       f->bpf_loop ? "yes" : "no", f->raw_syncookie ? "yes" : "no",
-	       f->reqsk_kfunc ? "yes" : "no", f->tcx ? "yes" : "no", f->tcp_syncookies,
-	       sg_features_best_mode(f));
+	       f->reqsk_kfunc ? "yes" : "no", f->ct_kfunc ? "yes" : "no", f->tcx ? "yes" : "no",
+	       f->tcp_syncookies, sg_features_best_mode(f));
 	printf("pins: %s\n", ns_dir);
 	if (!n)
 		printf("not attached to any interface in this network namespace\n");
 	for (int i = 0; i < n; i++) {
 		const struct sg_attachment *a = &list[i];
 		char when[32], why[96], *ports = status_ports(a);
+		const char *comp, *comp_why;
 		struct sg_handoff_state st;
 		long long live;
 
@@ -143,6 +171,11 @@ static void status_human(const struct sg_features *f, const char *ns_dir,
 		else
 			printf(", live sockets not counted");
 		printf(", since %s\n", when);
+		comp = status_completion(a, &comp_why);
+		printf("  completion %s (%s)", comp, comp_why);
+		if (sg_synproxy_present(a->info.ifindex))
+			printf(", nftables table inet synguard_%u", a->info.ifindex);
+		printf("\n");
 		if (a->info.tc_link_id && !sg_handoff_read(a, &st)) {
 			sg_handoff_reason(a, &st, why, sizeof(why));
 			printf("  cookie ACKs reach TC through %s: %s\n",
