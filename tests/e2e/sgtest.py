@@ -33,6 +33,8 @@ _kernel = None
 # skip names it.
 NEEDS = {
     "cookies": ("reqsk_kfunc", "bpf_sk_assign_tcp_reqsk (Linux >= 6.9), which SYN cookies need"),
+    "synproxy": ("ct_kfunc", "nf_conntrack's bpf_xdp_ct_lookup, which the SYNPROXY completion "
+                 "needs"),
 }
 
 
