@@ -15,6 +15,8 @@ from sgtest import run
 def assert_clean(ns, ifname):
     assert sgtest.xdp_prog_ids(ns, ifname) == []
     assert not os.path.exists(ns.pin_dir())
+    # no nftables table of synguard's (the SYNPROXY completion)
+    assert "synguard_" not in ns.exec(["nft", "list", "tables"], check=False).stdout
 
 
 def assert_one_line_error(r, *needles):
@@ -45,12 +47,14 @@ def test_attach_status_detach(topo):
         a["attach_mode"] == "libxdp-dispatcher"
     links = run(["bpftool", "-j", "link", "show"]).stdout
     if sgtest.missing("cookies"):
-        # the default, where the kernel has no SYN cookies: filtering, said
-        assert a["cookies"] == "off"
-        assert "SYN cookies off, filtering only" in r.stderr
+        # the default, where the kernel has no request-socket kfunc: the
+        # SYNPROXY completion, with its sysctl said
+        assert a["cookies"] == "auto" and a["completion"] == "synproxy"
+        assert "nf_conntrack_tcp_loose" in r.stderr and r.stderr.count("\n") == 1
         assert a["tc_link_id"] == 0
     else:
         assert a["cookies"] == "auto"          # the default
+        assert a["completion"] == "reqsk"
         assert r.stderr == ""
         assert a["tc_link_id"] > 0 and '"id":%d,' % a["tc_link_id"] in links.replace(" ", "")
     # status IFACE gives the same single attachment; human output too
