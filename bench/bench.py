@@ -55,9 +55,9 @@ def flood_once(b, c, mode, rate=None, legit=False, family=4):
     the server took in and the server's CPU time, plus legitimate clients'
     figures when they connect meanwhile (legit)."""
     pid = b.pin_threads()
-    client = b.legit_clients(SECS) if legit else None
+    client = b.legit_clients(SECS, c.gateway) if legit else None
     back0, rx0, cpu0 = b.seen(), b.received(), b.thread_ns(pid)
-    f = b.flood(mode, SECS, rate, family)
+    f = b.flood(mode, SECS, rate, family, c.gateway)
     back, rx, cpu = b.seen() - back0, b.received() - rx0, b.thread_ns(pid) - cpu0
     res = {"sent_pps": f["pps"], "received_pps": rx / f["seconds"],
            "server_ns_per_pkt": cpu / rx if rx else 0.0}
@@ -136,6 +136,9 @@ def main():
         finally:
             c.close()
         cs = all_contenders(b)
+        only = os.environ.get("ONLY")      # a subset of contenders, by name
+        if only:
+            cs = [c for c in cs if c.name in only.split(",")]
         for r in range(ROUNDS):
             for c in cs:
                 res = measure(b, c)

@@ -17,8 +17,10 @@ from collections import namedtuple
 import sgtest
 from sgtest import run
 
-Contender = namedtuple("Contender", "name setup teardown serves floods",
-                       defaults=[("syn", "ack")])
+# gateway: the flood and the legitimate clients aim at the backend behind
+# the server namespace, which forwards to it (bench/topo.py).
+Contender = namedtuple("Contender", "name setup teardown serves floods gateway",
+                       defaults=[("syn", "ack"), False])
 
 # netfilter SYNPROXY as its documentation sets it up: SYNs to the port skip
 # conntrack, SYNPROXY answers them (and their ACKs) with its cookies and
@@ -41,10 +43,10 @@ table inet sgbench {
 def all_contenders(b):
     srv = b.srv
 
-    def sg(mode):
+    def sg(mode, *extra):
         def setup():
             for dev in ("sg0", "sgl0"):
-                srv.synguard("attach", dev, "--ports", "80", "--cookies", mode)
+                srv.synguard("attach", dev, "--ports", "80", "--cookies", mode, *extra)
 
         def teardown():
             for dev in ("sg0", "sgl0"):
@@ -69,6 +71,10 @@ def all_contenders(b):
                   "net.ipv4.tcp_timestamps=1"])
         srv.exec(["nft", "-f", "-"], input=SYNPROXY_RULES)
 
+    def synproxy_gw_setup():
+        srv.exec(["sysctl", "-qw", "net.netfilter.nf_conntrack_tcp_loose=0"])
+        srv.exec(["nft", "-f", "-"], input=SYNPROXY_RULES.replace("hook input", "hook forward"))
+
     def synproxy_teardown():
         srv.exec(["nft", "delete", "table", "inet", "sgbench"])
         srv.exec(["sysctl", "-qw", "net.netfilter.nf_conntrack_tcp_loose=1"])
@@ -80,7 +86,13 @@ def all_contenders(b):
         Contender("synproxy", synproxy_setup, synproxy_teardown, True),
         Contender("synguard", *sg("always"), True),
         Contender("synguard_off", *sg("off"), True),
+        # the SYNPROXY completion, for the server itself and as a gateway
+        Contender("sg_synproxy", *sg("always", "--completion", "synproxy"), True),
+        Contender("sg_gateway", *sg("always", "--role", "gateway", "--backend-mss", "1460",
+                                    "--backend-wscale", "7"), True, ("syn", "ack"), True),
+        Contender("synproxy_gw", synproxy_gw_setup, synproxy_teardown, True, ("syn",), True),
         Contender("floor_synack", *trivial("floor_synack"), False, ("syn",)),
+        Contender("floor_kcookie", *trivial("floor_kcookie"), False, ("syn",)),
         # the reflector made dearer by known amounts of work per SYN
         Contender("reflect_mac1", *trivial("reflect_mac1"), False, ("syn",)),
         Contender("reflect_mac2", *trivial("reflect_mac2"), False, ("syn",)),

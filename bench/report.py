@@ -119,6 +119,25 @@ def targets(results, med, costs, floors=None):
                     floors["cookie MAC (SipHash-2-4, IPv4)"]["extra_ns"])
             check(b <= 1.1 * a, "%s within 10%% of IPv4's: %+.1f ns against %+.1f%s" %
                   (v6, b, a, mac))
+    # the SYNPROXY completion, for the server itself and as a gateway
+    fk = med.get("floor_kcookie")
+    for name, base, what in (("sg_synproxy", "synproxy", "local"),
+                             ("sg_gateway", "synproxy_gw", "gateway")):
+        if name not in med or base not in med:
+            continue
+        m = med[name]
+        check(m["synack_pps"] >= 10 * med[base]["synack_pps"],
+              "SYNPROXY completion (%s): SYN-ACK rate >= 10 x netfilter SYNPROXY alone: %.1f x"
+              % (what, m["synack_pps"] / med[base]["synack_pps"]))
+        if fk:
+            check(m["synack_pps"] >= 0.9 * fk["synack_pps"],
+                  "SYNPROXY completion (%s): SYN-ACK rate >= 0.9 x the least kernel-cookie "
+                  "responder (floor_kcookie): %.2f x" % (what, m["synack_pps"] / fk["synack_pps"]))
+        if "legit_ok_pct" in m:
+            check(m["legit_ok_pct"] >= 99.9 and m.get("legit_p99_ms", 1e9) < 20,
+                  "SYNPROXY completion (%s): legitimate clients during the maximum flood "
+                  ">= 99.9%% with p99 connect < 20 ms: %.2f%%, p99 %s ms" % (
+                      what, m["legit_ok_pct"], _f(m.get("legit_p99_ms"), "%.2f")))
     for k, v in costs.items():
         if k.startswith("established"):
             check(v["extra_ns"] <= 15, "%s: <= 15 ns over XDP_PASS: %+.1f" % (k, v["extra_ns"]))

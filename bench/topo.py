@@ -5,6 +5,8 @@
            the answers that come back (and drops them)
   srv  ns: sg0, where each contender runs; nginx listens on port 80
   legit ns: sgl1, legitimate clients on their own link to the server (sgl0)
+  backend ns: sgb1, a second nginx behind the server namespace (sgb0), which
+           forwards to it: the gateway contenders' server
 
 Both ends of the flooded link run their NAPI in kernel threads (veth GRO
 on, threaded NAPI), pinned to the last CPU; the generator is pinned to the
@@ -30,6 +32,7 @@ BENCH_OBJ = os.path.join(sgtest.REPO, "build", "bench", "xdp_bench.bpf.o")
 SPOOFED = "198.18.0.0/15"   # RFC 2544 benchmarking space: 131,072 sources
 SPOOFED6 = "2001:db8:ff::/111"  # as many IPv6 sources, in the documentation prefix
 LEGIT_SERVER = "198.51.100.1"
+BACKEND4, BACKEND6 = "203.0.113.2", "2001:db8:2::2"
 GEN_CPU = 0
 SRV_CPU = (os.cpu_count() or 1) - 1
 
@@ -54,6 +57,18 @@ class Bench:
         sgtest.Topology.link(self.srv, "sgl0", LEGIT_SERVER, "2001:db8:1::1",
                              self.legit, "sgl1", "198.51.100.2", "2001:db8:1::2")
         self.nginx = sgtest.start_nginx(self.srv, self.t.tmp)
+        self.backend = self.t.add_ns(self.srv.name.replace("-srv", "-back"))
+        sgtest.Topology.link(self.srv, "sgb0", "203.0.113.1", "2001:db8:2::1",
+                             self.backend, "sgb1", BACKEND4, BACKEND6)
+        self.backend.exec(["ip", "route", "add", "default", "via", "203.0.113.1"])
+        self.backend.exec(["ip", "-6", "route", "add", "default", "via", "2001:db8:2::1"])
+        self.legit.exec(["ip", "route", "add", "203.0.113.0/24", "via", LEGIT_SERVER])
+        self.srv.exec(["sysctl", "-qw", "net.ipv4.ip_forward=1"])
+        self.srv.exec(["sysctl", "-qw", "net.ipv6.conf.all.forwarding=1"])
+        back_tmp = os.path.join(self.t.tmp, "backend")
+        os.makedirs(back_tmp)
+        os.chmod(back_tmp, 0o755)
+        self.backend_nginx = sgtest.start_nginx(self.backend, back_tmp)
         # The kernel answers spoofed sources through a neighbour, as it would
         # through its gateway, rather than resolving each address (XDP
         # contenders swap MACs and need none) ...
@@ -115,8 +130,10 @@ class Bench:
                               self.pins + "-maps/seen"]).stdout)
         return sum(v["value"] for v in out[slot]["formatted"]["values"])
 
-    def flood(self, mode, secs, rate=None, family=4):
+    def flood(self, mode, secs, rate=None, family=4, gateway=False):
         dst, src = (sgtest.SERVER4, SPOOFED) if family == 4 else (sgtest.SERVER6, SPOOFED6)
+        if gateway:
+            dst = BACKEND4 if family == 4 else BACKEND6
         argv = [SYNFLOOD, "--iface", "sg1", "--dst", dst, "--src", src,
                 "--mode", mode, "--count", "100000000", "--duration", str(secs),
                 "--dst-mac", self.mac, "--json"]
@@ -125,8 +142,9 @@ class Bench:
         r = run(["taskset", "-c", str(GEN_CPU)] + self.gen.cmd(argv), timeout=secs + 60)
         return json.loads(r.stdout)
 
-    def legit_clients(self, secs):
-        return self.legit.popen([sgtest.SCAPY_PY, "-c", LEGIT, LEGIT_SERVER, str(secs)],
+    def legit_clients(self, secs, gateway=False):
+        return self.legit.popen([sgtest.SCAPY_PY, "-c", LEGIT,
+                                 BACKEND4 if gateway else LEGIT_SERVER, str(secs)],
                                 stdout=subprocess.PIPE, text=True)
 
     def close(self):

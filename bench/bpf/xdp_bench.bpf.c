@@ -40,6 +40,10 @@
  *                  values and both checksums written, and sent (XDP_TX).
  *                  No policy, no option parsing, no key rotation, no
  *                  statistics: what any correct cookie responder must do
+ *   floor_kcookie  floor_synack with the kernel's cookie
+ *                  (bpf_tcp_raw_gen_syncookie_ipv4) and SYNPROXY's
+ *                  timestamp encoding: the least responder of the SYNPROXY
+ *                  completion's design
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -306,8 +310,10 @@ int floor_conn(struct xdp_md *ctx)
 	return XDP_PASS;
 }
 
-SEC("xdp")
-int floor_synack(struct xdp_md *ctx)
+/* floor_synack's body; @kernel (a constant): the kernel's cookie as ISN,
+ * and the options in the TSval's low bits as SYNPROXY reads them back
+ * (floor_kcookie). */
+static __always_inline int floor_synack_body(struct xdp_md *ctx, const bool kernel)
 {
 	void *data = (void *)(long)ctx->data, *end = (void *)(long)ctx->data_end;
 	struct ethhdr *eth = data;
@@ -322,8 +328,17 @@ int floor_synack(struct xdp_md *ctx)
 		return XDP_ABORTED;
 	count(0);
 	isn = bpf_ntohl(tcp->seq);
-	cookie = floor_cookie(ip, tcp, bpf_jiffies64() >> 6 << 16 | 4) << 10 | 0xff;
-	tsval = bpf_jiffies64();
+	if (kernel) {
+		__s64 r = bpf_tcp_raw_gen_syncookie_ipv4(ip, tcp, 40);
+
+		if (r < 0)
+			return XDP_ABORTED;
+		cookie = r;
+		tsval = (bpf_jiffies64() & ~0x3fULL) | o[19] | (1u << 4);
+	} else {
+		cookie = floor_cookie(ip, tcp, bpf_jiffies64() >> 6 << 16 | 4) << 10 | 0xff;
+		tsval = bpf_jiffies64();
+	}
 	__builtin_memcpy(&tsecr, &o[8], 4);	/* Linux layout: TS at o[6] */
 
 	__builtin_memcpy(mac, eth->h_dest, 6);
@@ -349,6 +364,18 @@ int floor_synack(struct xdp_md *ctx)
 	sum = sg_pseudo4(ip->saddr, ip->daddr, 40) + sg_csum_words((__u32 *)tcp, 10);
 	tcp->check = sg_csum_fold(sum);
 	return XDP_TX;
+}
+
+SEC("xdp")
+int floor_synack(struct xdp_md *ctx)
+{
+	return floor_synack_body(ctx, false);
+}
+
+SEC("xdp")
+int floor_kcookie(struct xdp_md *ctx)
+{
+	return floor_synack_body(ctx, true);
 }
 
 #define FRAME_MAX 256
