@@ -38,7 +38,7 @@ mkdir -p build
 if [ "$what" = guest ]; then
 	# the kernel and what synguard makes of it, for the matrix's table
 	build/synguard status | head -n 1
-	set -- -m matrix "$@"
+	set -- -m "matrix${SG_VM_DESELECT:+ and not $SG_VM_DESELECT}" "$@"
 fi
 
 if [ "$what" = all ]; then

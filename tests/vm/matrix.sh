@@ -14,6 +14,7 @@
 # `uname -r`) and lib/modules/RELEASE; its mode is reported, not asserted.
 # The name "systemd" boots the 6.12 kernel with systemd as PID 1 and tests
 # the Debian package there (tests/vm/systemd.sh); it runs by default.
+# Guests run side by side, as many as SG_VM_JOBS (default: the CPUs).
 # SG_VM_CPUS, SG_VM_TIMEOUT and SG_VM_CACHE tune scripts/vm/boot.sh.
 set -u
 cd "$(dirname "$0")/../.."
@@ -22,38 +23,49 @@ out=build/vm
 mkdir -p "$out"
 
 names=${KERNELS:-$(awk '!/^#/ && NF {print $1}' "$conf") systemd}
-passed=0 failed=0 skipped=0 status=0
+jobs=${SG_VM_JOBS:-$(nproc)}
+all_names=$names
+status=0
 : >"$out/results.tsv"
-for k in $names; do
-	expect= dispatcher= nics= systemd=
+
+# The package for the systemd guest, built before any guest runs: guests
+# read the build tree while they test.
+case " $names " in
+*" systemd "*)
+	if ! make -s deb >build/deb.log 2>&1; then
+		tail -n 20 build/deb.log
+		echo "matrix: make deb failed (build/deb.log)" >&2
+		names=$(echo "$names" | tr ' ' '\n' | grep -vx systemd)
+		echo "systemd	-	?	0	1	0	0" >"$out/systemd.row"
+		status=1
+	fi
+	;;
+esac
+
+# One guest: its console in $out/LABEL/, its row of the table in
+# $out/NAME.row ("label release mode passed failed skipped secs").
+guest() {
+	local k=$1 expect= dispatcher= nics= tests= systemd= kdir label release gout start rc secs line
+	local p f s mode env qemu
 	if [ "$k" = systemd ]; then
-		# the package, built here, installed in the guest
-		if ! make -s deb >build/deb.log 2>&1; then
-			tail -n 20 build/deb.log
-			echo "matrix: make deb failed (build/deb.log)" >&2
-			status=1
-			failed=$((failed + 1))
-			continue
-		fi
-		kdir=$(scripts/vm/kernels.sh 6.12 | tail -n 1) || { status=1; continue; }
+		kdir=$(scripts/vm/kernels.sh 6.12 | tail -n 1) || return 1
 		label=6.12+systemd
 		systemd=1
 	elif [ -d "$k" ]; then
 		kdir=$(realpath "$k")
 		label=$(cat "$kdir/release" 2>/dev/null || basename "$kdir")
 	else
-		read -r _ expect dispatcher nics _ < <(awk -F"\t" -v k="$k" \
-			'$1 == k {print $1, $2, $3, $4}' "$conf")
+		read -r _ expect dispatcher nics tests _ < <(awk -F"\t" -v k="$k" \
+			'$1 == k {print $1, $2, $3, $4, $5}' "$conf")
 		if [ -z "$expect" ]; then
 			echo "matrix: unknown kernel '$k' (see $conf, or name a kernel folder)" >&2
-			status=1
-			continue
+			echo "$k	-	?	0	1	0	0" >"$out/$(basename "$k").row"
+			return 1
 		fi
 		kdir=$(scripts/vm/kernels.sh "$k" | tail -n 1) || {
 			echo "matrix: cannot fetch kernel $k" >&2
-			status=1
-			failed=$((failed + 1))
-			continue
+			echo "$k	-	?	0	1	0	0" >"$out/$k.row"
+			return 1
 		}
 		label=$k
 	fi
@@ -62,6 +74,8 @@ for k in $names; do
 	env=(SG_IN_VM=1)
 	[ -n "$expect" ] && env+=(SG_EXPECT_MODE="$expect")
 	[ "$dispatcher" = yes ] && env+=(SG_EXPECT_DISPATCHER=1)
+	# which e2e tests beyond the matrix's own this guest leaves out
+	[ -n "$tests" ] && [ "$tests" != all ] && env+=(SG_VM_DESELECT="$tests")
 	qemu=()
 	if [ "$nics" = yes ]; then
 		# Three server NICs, each joined by a qemu hub of its own to a
@@ -81,9 +95,10 @@ for k in $names; do
 	rm -rf "$gout" && mkdir -p "$gout"
 	start=$(date +%s)
 	if [ -n "$systemd" ]; then
-		scripts/vm/boot.sh -s -o "$gout" "$kdir" "tests/vm/systemd.sh"
+		scripts/vm/boot.sh -s -o "$gout" "$kdir" "tests/vm/systemd.sh" >"$gout/boot.log" 2>&1
 	else
-		scripts/vm/boot.sh "${qemu[@]}" -o "$gout" "$kdir" "env ${env[*]} tests/run.sh guest"
+		scripts/vm/boot.sh "${qemu[@]}" -o "$gout" "$kdir" "env ${env[*]} tests/run.sh guest" \
+			>"$gout/boot.log" 2>&1
 	fi
 	rc=$?
 	secs=$(($(date +%s) - start))
@@ -91,13 +106,32 @@ for k in $names; do
 	read -r p f s < <(echo "$line" | sed -E 's/^([0-9]+) passed, ([0-9]+) failed(, ([0-9]+) skipped)?.*/\1 \2 \4/')
 	p=${p:-0} f=${f:-0} s=${s:-0}
 	if [ -z "$line" ] || [ "$rc" -ne 0 ]; then
-		status=1
 		[ "$f" -gt 0 ] || f=1
+		tail -n 40 "$gout/console.log" 2>/dev/null
 	fi
 	mode=$(sed -n 's/.*best mode: \([a-z-]*\).*/\1/p' "$gout/console.log" | tail -n 1)
 	[ -n "$systemd" ] && mode=systemd
+	echo "== kernel $label: $p passed, $f failed, $s skipped in $secs s =="
 	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$release" "${mode:-?}" "$p" "$f" "$s" \
-		"$secs" >>"$out/results.tsv"
+		"$secs" >"$out/$(basename "$k").row"
+}
+
+# Each guest is one TCG vCPU: as many run at once as there are CPUs.
+for k in $names; do
+	rm -f "$out/$(basename "$k").row"
+	while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do
+		wait -n
+	done
+	guest "$k" &
+done
+wait
+
+passed=0 failed=0 skipped=0
+for k in $all_names; do
+	row=$out/$(basename "$k").row
+	[ -f "$row" ] || { echo "matrix: no result for $k" >&2; status=1; continue; }
+	cat "$row" >>"$out/results.tsv"
+	IFS=$'\t' read -r _ _ _ p f s _ <"$row"
 	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
 done
 

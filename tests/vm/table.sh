@@ -18,7 +18,7 @@ table() {
 		echo "| $r (development host) | | $m | $p | $s | $f |"
 	fi
 	while IFS=$'\t' read -r l r m p f s _; do
-		d=$(awk -F'\t' -v k="$l" '$1 == k {print $5}' "$conf")
+		d=$(awk -F'\t' -v k="$l" '$1 == k {print $6}' "$conf")
 		case $l in
 		*+systemd) d="systemd as PID 1: the Debian package and its unit" ;;
 		esac
