@@ -156,12 +156,15 @@ char *sg_metrics_render(const struct sg_attachment *a, size_t *len)
 	put(&b, "synguard_cookie_key_age_seconds{interface=\"%s\"} %.1f\n", ifn, age);
 
 	help(&b, "synguard_program_info", "gauge", "The attached programs (value 1).");
-	put(&b, "synguard_program_info{interface=\"%s\",ifindex=\"%u\",xdp_prog_id=\"%u\","
+	put(&b,
+	    "synguard_program_info{interface=\"%s\",ifindex=\"%u\",xdp_prog_id=\"%u\","
 	    "tc_link_id=\"%u\",xdp_mode=\"%s\",attach_kind=\"%s\",completion=\"%s\","
-	    "role=\"%s\",pin_dir=\"%s\"} 1\n", ifn,
-	    a->info.ifindex, a->info.xdp_prog_id, a->info.tc_link_id,
-	    sg_enum_name(sg_xdp_modes, a->info.xdp_mode), sg_enum_name(sg_attach_kinds, a->info.attach_kind),
-	    cfg.cookie_mode == SG_COOKIES_OFF ? "none" : sg_enum_name(sg_completions, cfg.completion),
+	    "role=\"%s\",pin_dir=\"%s\"} 1\n",
+	    ifn, a->info.ifindex, a->info.xdp_prog_id, a->info.tc_link_id,
+	    sg_enum_name(sg_xdp_modes, a->info.xdp_mode),
+	    sg_enum_name(sg_attach_kinds, a->info.attach_kind),
+	    cfg.cookie_mode == SG_COOKIES_OFF ? "none"
+					      : sg_enum_name(sg_completions, cfg.completion),
 	    sg_enum_name(sg_roles, cfg.role), a->dir);
 	help(&b, "synguard_map_info", "gauge", "synguard's maps (value 1).");
 	{
