@@ -160,24 +160,10 @@ def test_syn_flood_from_spoofed_sources(web):
     connection afterwards."""
     srv, cli = web.server, web.client
     srv.synguard("attach", "sg0", "--ports", "80", "--cookies", "always")
-    rnd = random.Random(7)
-    spec = [{"family": 4, "src": "192.0.2.%d" % rnd.randint(100, 250), "dst": sgtest.SERVER4,
-             "dport": 80, "sport": rnd.randint(1024, 65535), "flags": "S", "opts": "linux",
-             "seq": rnd.randint(0, 2**32 - 1), "count": 1} for _ in range(3000)]
-    spec += [{"family": 6, "src": "2001:db8::%x" % rnd.randint(0x100, 0xfff),
-              "dst": sgtest.SERVER6, "dport": 80, "sport": rnd.randint(1024, 65535),
-              "flags": "S", "opts": "linux", "seq": rnd.randint(0, 2**32 - 1), "count": 1}
-             for _ in range(3000)]
-    spec_file = os.path.join(web.tmp, "flood.json")
-    with open(spec_file, "w") as f:
-        json.dump(spec, f)
-    flood = subprocess.Popen(cli.cmd([sgtest.SCAPY_PY, sgtest.SEND_PACKETS, "sg1",
-                                      "@" + spec_file]))
-    codes = []
-    while flood.poll() is None:
-        codes += sgtest.curl(cli, "http://%s/" % sgtest.SERVER4, count=2)
-        codes += sgtest.curl(cli, "http://[%s]/" % sgtest.SERVER6, count=2)
-    assert flood.wait(120) == 0
+    spec = sgtest.spoofed_syns(3000, ("192.0.2", sgtest.SERVER4),
+                               ("2001:db8::", sgtest.SERVER6))
+    codes = sgtest.flood_while_curling(web, cli, spec, ["http://%s/" % sgtest.SERVER4,
+                                                        "http://[%s]/" % sgtest.SERVER6])
     assert codes and codes == ["200"] * len(codes)
     s = srv.synguard_json("stats", "sg0", "--json", "--interval", "0")
     # Every spoofed SYN that reached synguard was answered in XDP; veth's

@@ -101,33 +101,6 @@ def assert_negotiated(r, ts=True, sack=True, wscale=True):
     assert (s["ts"], s["sack"], s["wscale"]) == (ts, sack, wscale), r
 
 
-def spoofed_syns(n, v4, v6, port=80):
-    """n spoofed SYNs per family, Linux's options, from random sources."""
-    rnd = random.Random(11)
-    spec = [{"family": 4, "src": "%s.%d" % (v4[0], rnd.randint(100, 250)), "dst": v4[1],
-             "dport": port, "sport": rnd.randint(1024, 65535), "flags": "S", "opts": "linux",
-             "seq": rnd.randint(0, 2**32 - 1), "count": 1} for _ in range(n)]
-    spec += [{"family": 6, "src": "%s%x" % (v6[0], rnd.randint(0x100, 0xfff)), "dst": v6[1],
-              "dport": port, "sport": rnd.randint(1024, 65535), "flags": "S", "opts": "linux",
-              "seq": rnd.randint(0, 2**32 - 1), "count": 1} for _ in range(n)]
-    return spec
-
-
-def flood_while_curling(topo, cli, spec, urls):
-    """Sends spec from cli's sg1 while curling urls; returns the codes."""
-    spec_file = os.path.join(topo.tmp, "flood.json")
-    with open(spec_file, "w") as f:
-        json.dump(spec, f)
-    flood = subprocess.Popen(cli.cmd([sgtest.SCAPY_PY, sgtest.SEND_PACKETS, "sg1",
-                                      "@" + spec_file]))
-    codes = []
-    while flood.poll() is None:
-        for url in urls:
-            codes += sgtest.curl(cli, url, count=2)
-    assert flood.wait(120) == 0
-    return codes
-
-
 @pytest.fixture
 def local(web):
     """web, with the client's transmit checksums offloaded (see above)."""
@@ -224,8 +197,8 @@ def test_local_flood(local):
     srv.synguard("attach", "sg0", "--ports", "80", "--cookies", "always",
                  "--completion", "synproxy")
     ct_before = ct_count(srv)
-    spec = spoofed_syns(2000, ("192.0.2", sgtest.SERVER4), ("2001:db8::", sgtest.SERVER6))
-    codes = flood_while_curling(local, cli, spec, ["http://%s/" % sgtest.SERVER4,
+    spec = sgtest.spoofed_syns(2000, ("192.0.2", sgtest.SERVER4), ("2001:db8::", sgtest.SERVER6))
+    codes = sgtest.flood_while_curling(local, cli, spec, ["http://%s/" % sgtest.SERVER4,
                                                    "http://[%s]/" % sgtest.SERVER6])
     assert codes and codes == ["200"] * len(codes)
     s = stats(srv, "sg0")
@@ -262,8 +235,8 @@ def test_gateway(gateway):
         assert r["client"]["snd_wscale"] == 7      # the backend's, announced by the gateway
 
     ct_before = ct_count(gw)
-    spec = spoofed_syns(1500, ("198.51.100", BACKEND4), ("2001:db8:1::", BACKEND6))
-    codes = flood_while_curling(gateway, cli, spec, urls)
+    spec = sgtest.spoofed_syns(1500, ("198.51.100", BACKEND4), ("2001:db8:1::", BACKEND6))
+    codes = sgtest.flood_while_curling(gateway, cli, spec, urls)
     assert codes and codes == ["200"] * len(codes)
     assert synproxy_syns(gw) <= 2
     assert ct_count(gw) - ct_before <= len(codes) + 2

@@ -194,3 +194,20 @@ int pkt_verify_checksums(const struct pkt *p)
 		return -1;
 	return 0;
 }
+
+/* Finds TCP option @kind in @len option bytes; NULL if absent. */
+const uint8_t *pkt_find_opt(const uint8_t *o, int len, uint8_t kind)
+{
+	for (int i = 0; i < len;) {
+		if (o[i] == 0)
+			return NULL;
+		if (o[i] == 1) {
+			i++;
+			continue;
+		}
+		if (o[i] == kind)
+			return o + i;
+		i += o[i + 1];
+	}
+	return NULL;
+}

@@ -51,5 +51,6 @@ int pkt_build(const struct pkt_spec *s, struct pkt *p);
 uint16_t pkt_csum_fold(uint32_t sum);
 uint32_t pkt_csum_add(uint32_t sum, const void *data, size_t len);
 int pkt_verify_checksums(const struct pkt *p);
+const uint8_t *pkt_find_opt(const uint8_t *o, int len, uint8_t kind);
 
 #endif /* SG_TEST_PKT_H */

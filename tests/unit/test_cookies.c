@@ -164,23 +164,6 @@ static uint32_t expect_mss_index(int family, uint16_t mss)
 	return i;
 }
 
-/* Finds option @kind in @len option bytes; NULL if absent. */
-static const uint8_t *find_opt(const uint8_t *o, int len, uint8_t kind)
-{
-	for (int i = 0; i < len;) {
-		if (o[i] == 0)
-			return NULL;
-		if (o[i] == 1) {
-			i++;
-			continue;
-		}
-		if (o[i] == kind)
-			return o + i;
-		i += o[i + 1];
-	}
-	return NULL;
-}
-
 struct synack {
 	struct pkt p;		/* the SYN-ACK, with l3/l4 offsets */
 	uint32_t cookie;
@@ -244,15 +227,15 @@ static void check_synack(const struct pkt_spec *s, const struct optset *o, bool 
 	assert_int_equal(t[13], 0x12 | (ecn ? 0x40 : 0));
 	assert_int_equal((t[14] << 8) | t[15], 64240);
 
-	opt = find_opt(t + 20, opt_len, 2);
+	opt = pkt_find_opt(t + 20, opt_len, 2);
 	assert_non_null(opt);
 	assert_int_equal((opt[2] << 8) | opt[3], s->family == 4 ? 1460 : 1440);
-	assert_int_equal(find_opt(t + 20, opt_len, 4) != NULL, o->sack);
-	opt = find_opt(t + 20, opt_len, 8);
+	assert_int_equal(pkt_find_opt(t + 20, opt_len, 4) != NULL, o->sack);
+	opt = pkt_find_opt(t + 20, opt_len, 8);
 	assert_int_equal(opt != NULL, o->ts);
 	if (opt)
 		assert_int_equal(be32(opt + 6), o->tsval);	/* echoed */
-	opt = find_opt(t + 20, opt_len, 3);
+	opt = pkt_find_opt(t + 20, opt_len, 3);
 	assert_int_equal(opt != NULL, o->wscale >= 0);
 	if (opt)
 		assert_int_equal(opt[2], WSCALE);

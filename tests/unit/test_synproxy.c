@@ -56,7 +56,8 @@ static const struct sp_optset sp_optsets[] = {
 	{ "none", {}, 0, -1, false, false, 0 },
 };
 
-static void synproxy_on(void)
+/* Cookies always on, completed by @completion. */
+static void cookies_with(__u8 completion)
 {
 	struct sg_config cfg = {
 		.cookie_mode = SG_COOKIES_ALWAYS,
@@ -67,32 +68,21 @@ static void synproxy_on(void)
 		.rcv_wscale = SP_WSCALE,
 		.key_shift = SG_DEFAULT_KEY_SHIFT,
 		.out_of_state = SG_OOS_ATTACK,
-		.completion = SG_COMPLETION_SYNPROXY,
+		.completion = completion,
 		.flags = SG_CFG_ECN,
 	};
 
 	set_config_full(&cfg);
 }
 
+static void synproxy_on(void)
+{
+	cookies_with(SG_COMPLETION_SYNPROXY);
+}
+
 static uint32_t be32(const uint8_t *p)
 {
 	return (uint32_t)p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3];
-}
-
-static const uint8_t *find_opt(const uint8_t *o, int len, uint8_t kind)
-{
-	for (int i = 0; i < len;) {
-		if (o[i] == 0)
-			return NULL;
-		if (o[i] == 1) {
-			i++;
-			continue;
-		}
-		if (o[i] == kind)
-			return o + i;
-		i += o[i + 1];
-	}
-	return NULL;
 }
 
 static void sp_syn(struct pkt_spec *s, int family, int nvlan, const struct sp_optset *o,
@@ -128,16 +118,16 @@ static void sp_check_synack(const struct pkt_spec *s, const struct sp_optset *o,
 	t = r + in.l3 + (s->family == 4 ? 20 : 40);
 	opt_len = (t[12] >> 4) * 4 - 20;
 	assert_int_equal(t[13], 0x12); /* SYNPROXY negotiates no ECN */
-	opt = find_opt(t + 20, opt_len, 2);
+	opt = pkt_find_opt(t + 20, opt_len, 2);
 	assert_non_null(opt);
 	assert_int_equal((opt[2] << 8) | opt[3], s->family == 4 ? 1460 : 1440);
-	assert_int_equal(find_opt(t + 20, opt_len, 4) != NULL, offer_sack);
-	opt = find_opt(t + 20, opt_len, 3);
+	assert_int_equal(pkt_find_opt(t + 20, opt_len, 4) != NULL, offer_sack);
+	opt = pkt_find_opt(t + 20, opt_len, 3);
 	assert_int_equal(opt != NULL, offer_ws);
 	if (opt)
 		assert_int_equal(opt[2], SP_WSCALE);
 	out->cookie = be32(t + 4);
-	opt = find_opt(t + 20, opt_len, 8);
+	opt = pkt_find_opt(t + 20, opt_len, 8);
 	assert_int_equal(opt != NULL, o->ts);
 	if (!opt)
 		return;
@@ -250,15 +240,6 @@ static void test_synproxy_forged_and_aged(void **state)
  * always on; the reqsk mode's cookie is no kernel cookie. */
 static void test_synproxy_rst_and_reqsk_cookie(void **state)
 {
-	struct sg_config cfg = {
-		.cookie_mode = SG_COOKIES_ALWAYS,
-		.mss4 = 1460,
-		.mss6 = 1440,
-		.window = 64240,
-		.ttl = SP_TTL,
-		.rcv_wscale = SP_WSCALE,
-		.key_shift = SG_DEFAULT_KEY_SHIFT,
-	};
 	static const uint8_t master[16] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15 };
 	uint8_t r[PKT_MAX];
 	struct sp_synack sa;
@@ -272,7 +253,7 @@ static void test_synproxy_rst_and_reqsk_cookie(void **state)
 	expect(&p, SG_STAT_DROP_RST_NO_SOCKET);
 
 	/* a SYN-ACK of the reqsk completion (synguard's own cookie) ... */
-	set_config_full(&cfg);
+	cookies_with(SG_COMPLETION_REQSK);
 	sp_syn(&s, 4, 0, &sp_optsets[0], 0x02);
 	build(&s, &p);
 	fd = harness_listen(SP_PORT, master);

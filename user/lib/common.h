@@ -27,6 +27,10 @@ int sg_require_privileges(const char *verb);
 /* args.c */
 int sg_parse_number(const char *opt, const char *arg, long min, long max, long *out);
 
+/* kernel_probe.c: sysctls and other numbers the kernel shows in files */
+int sg_read_ints(const char *path, long *v, int n);
+int sg_read_int(const char *path);
+
 /* iface.c */
 struct sg_iface {
 	int ifindex;

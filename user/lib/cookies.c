@@ -50,19 +50,6 @@ int sg_cookies_require(const struct sg_features *f, const struct sg_config *cfg)
 	return 0;
 }
 
-static int sg_read_ints(const char *path, long *v, int n)
-{
-	FILE *f = fopen(path, "r");
-	int got = 0;
-
-	if (!f)
-		return 0;
-	while (got < n && fscanf(f, "%ld", &v[got]) == 1)
-		got++;
-	fclose(f);
-	return got;
-}
-
 static int sg_iface_mtu(const struct sg_iface *ifc)
 {
 	struct ifreq ifr = {};

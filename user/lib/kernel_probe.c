@@ -40,17 +40,26 @@ static bool sg_btf_enum_has(const struct btf *btf, const char *type, const char 
 	return false;
 }
 
-static int sg_read_int(const char *path)
+/* Up to @n numbers from the file @path (a sysctl): how many were read. */
+int sg_read_ints(const char *path, long *v, int n)
 {
 	FILE *f = fopen(path, "r");
-	int v = -1;
+	int got = 0;
 
-	if (f) {
-		if (fscanf(f, "%d", &v) != 1)
-			v = -1;
-		fclose(f);
-	}
-	return v;
+	if (!f)
+		return 0;
+	while (got < n && fscanf(f, "%ld", &v[got]) == 1)
+		got++;
+	fclose(f);
+	return got;
+}
+
+/* One number from @path, -1 if it cannot be read. */
+int sg_read_int(const char *path)
+{
+	long v = -1;
+
+	return sg_read_ints(path, &v, 1) == 1 ? (int)v : -1;
 }
 
 /* Does the module @mod, loaded or loadable, hold the function @name? A

@@ -141,19 +141,6 @@ static int sg_nft(const char *cmd, char **out, bool quiet)
 	return rc ? -EINVAL : 0;
 }
 
-static int sg_loose_read(void)
-{
-	FILE *f = fopen(SG_LOOSE_PATH, "r");
-	int v = -1;
-
-	if (f) {
-		if (fscanf(f, "%d", &v) != 1)
-			v = -1;
-		fclose(f);
-	}
-	return v;
-}
-
 static int sg_loose_write(int v)
 {
 	FILE *f = fopen(SG_LOOSE_PATH, "w");
@@ -251,7 +238,7 @@ int sg_synproxy_install(__u32 ifindex, const char *ifname, const struct sg_confi
 	snprintf(cmd + n, len - n, "}\n");
 	free(list);
 
-	loose = sg_loose_read();
+	loose = sg_read_int(SG_LOOSE_PATH);
 	if (loose < 0) {
 		free(cmd);
 		sg_err("cannot read %s: is nf_conntrack loaded?", SG_LOOSE_PATH);
@@ -315,7 +302,7 @@ int sg_synproxy_remove(__u32 ifindex, __u32 loose_saved)
 		snprintf(cmd, sizeof(cmd), "delete table inet synguard_%u", ifindex);
 		err = sg_nft(cmd, NULL, false);
 	}
-	if (!err && loose_saved && !sg_synproxy_others(ifindex) && sg_loose_read() == 0)
+	if (!err && loose_saved && !sg_synproxy_others(ifindex) && sg_read_int(SG_LOOSE_PATH) == 0)
 		err = sg_loose_write(loose_saved - 1);
 	return err;
 }
