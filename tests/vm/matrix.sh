@@ -14,7 +14,6 @@
 # `uname -r`) and lib/modules/RELEASE; its mode is reported, not asserted.
 # The name "systemd" boots the 6.12 kernel with systemd as PID 1 and tests
 # the Debian package there (tests/vm/systemd.sh); it runs by default.
-# Guests run side by side, as many as SG_VM_JOBS (default: the CPUs).
 # SG_VM_CPUS, SG_VM_TIMEOUT and SG_VM_CACHE tune scripts/vm/boot.sh.
 set -u
 cd "$(dirname "$0")/../.."
@@ -23,32 +22,20 @@ out=build/vm
 mkdir -p "$out"
 
 names=${KERNELS:-$(awk '!/^#/ && NF {print $1}' "$conf") systemd}
-jobs=${SG_VM_JOBS:-$(nproc)}
-all_names=$names
-status=0
+passed=0 failed=0 skipped=0 status=0
 : >"$out/results.tsv"
-
-# The package for the systemd guest, built before any guest runs: guests
-# read the build tree while they test.
-case " $names " in
-*" systemd "*)
-	if ! make -s deb >build/deb.log 2>&1; then
-		tail -n 20 build/deb.log
-		echo "matrix: make deb failed (build/deb.log)" >&2
-		names=$(echo "$names" | tr ' ' '\n' | grep -vx systemd)
-		echo "systemd	-	?	0	1	0	0" >"$out/systemd.row"
-		status=1
-	fi
-	;;
-esac
-
-# One guest: its console in $out/LABEL/, its row of the table in
-# $out/NAME.row ("label release mode passed failed skipped secs").
-guest() {
-	local k=$1 expect= dispatcher= nics= tests= systemd= kdir label release gout start rc secs line
-	local p f s mode env qemu
+for k in $names; do
+	expect= dispatcher= nics= tests= systemd=
 	if [ "$k" = systemd ]; then
-		kdir=$(scripts/vm/kernels.sh 6.12 | tail -n 1) || return 1
+		# the package, built here, installed in the guest
+		if ! make -s deb >build/deb.log 2>&1; then
+			tail -n 20 build/deb.log
+			echo "matrix: make deb failed (build/deb.log)" >&2
+			status=1
+			failed=$((failed + 1))
+			continue
+		fi
+		kdir=$(scripts/vm/kernels.sh 6.12 | tail -n 1) || { status=1; continue; }
 		label=6.12+systemd
 		systemd=1
 	elif [ -d "$k" ]; then
@@ -59,13 +46,14 @@ guest() {
 			'$1 == k {print $1, $2, $3, $4, $5}' "$conf")
 		if [ -z "$expect" ]; then
 			echo "matrix: unknown kernel '$k' (see $conf, or name a kernel folder)" >&2
-			echo "$k	-	?	0	1	0	0" >"$out/$(basename "$k").row"
-			return 1
+			status=1
+			continue
 		fi
 		kdir=$(scripts/vm/kernels.sh "$k" | tail -n 1) || {
 			echo "matrix: cannot fetch kernel $k" >&2
-			echo "$k	-	?	0	1	0	0" >"$out/$k.row"
-			return 1
+			status=1
+			failed=$((failed + 1))
+			continue
 		}
 		label=$k
 	fi
@@ -74,7 +62,7 @@ guest() {
 	env=(SG_IN_VM=1)
 	[ -n "$expect" ] && env+=(SG_EXPECT_MODE="$expect")
 	[ "$dispatcher" = yes ] && env+=(SG_EXPECT_DISPATCHER=1)
-	# which e2e tests beyond the matrix's own this guest leaves out
+	# the e2e tests of a marker this guest leaves out (kernels.conf)
 	[ -n "$tests" ] && [ "$tests" != all ] && env+=(SG_VM_DESELECT="$tests")
 	qemu=()
 	if [ "$nics" = yes ]; then
@@ -95,10 +83,9 @@ guest() {
 	rm -rf "$gout" && mkdir -p "$gout"
 	start=$(date +%s)
 	if [ -n "$systemd" ]; then
-		scripts/vm/boot.sh -s -o "$gout" "$kdir" "tests/vm/systemd.sh" >"$gout/boot.log" 2>&1
+		scripts/vm/boot.sh -s -o "$gout" "$kdir" "tests/vm/systemd.sh"
 	else
-		scripts/vm/boot.sh "${qemu[@]}" -o "$gout" "$kdir" "env ${env[*]} tests/run.sh guest" \
-			>"$gout/boot.log" 2>&1
+		scripts/vm/boot.sh "${qemu[@]}" -o "$gout" "$kdir" "env ${env[*]} tests/run.sh guest"
 	fi
 	rc=$?
 	secs=$(($(date +%s) - start))
@@ -106,32 +93,13 @@ guest() {
 	read -r p f s < <(echo "$line" | sed -E 's/^([0-9]+) passed, ([0-9]+) failed(, ([0-9]+) skipped)?.*/\1 \2 \4/')
 	p=${p:-0} f=${f:-0} s=${s:-0}
 	if [ -z "$line" ] || [ "$rc" -ne 0 ]; then
+		status=1
 		[ "$f" -gt 0 ] || f=1
-		tail -n 40 "$gout/console.log" 2>/dev/null
 	fi
 	mode=$(sed -n 's/.*best mode: \([a-z-]*\).*/\1/p' "$gout/console.log" | tail -n 1)
 	[ -n "$systemd" ] && mode=systemd
-	echo "== kernel $label: $p passed, $f failed, $s skipped in $secs s =="
 	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$release" "${mode:-?}" "$p" "$f" "$s" \
-		"$secs" >"$out/$(basename "$k").row"
-}
-
-# Each guest is one TCG vCPU: as many run at once as there are CPUs.
-for k in $names; do
-	rm -f "$out/$(basename "$k").row"
-	while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do
-		wait -n
-	done
-	guest "$k" &
-done
-wait
-
-passed=0 failed=0 skipped=0
-for k in $all_names; do
-	row=$out/$(basename "$k").row
-	[ -f "$row" ] || { echo "matrix: no result for $k" >&2; status=1; continue; }
-	cat "$row" >>"$out/results.tsv"
-	IFS=$'\t' read -r _ _ _ p f s _ <"$row"
+		"$secs" >>"$out/results.tsv"
 	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
 done
 
