@@ -33,11 +33,12 @@ TC_PASS_OBJ = os.path.join(sgtest.REPO, "build", "bench", "tc_pass.bpf.o")
 PAIRS = int(os.environ.get("COST_PAIRS", "61"))
 REPEAT = int(os.environ.get("COST_REPEAT", "200000"))
 FRAME_MAX = 256
+HOLDER = "192.0.2.202"          # the held connection's client address, on lo
 
 FRAMES = r"""
 import sys
 from scapy.all import Ether, IP, IPv6, TCP, UDP, Raw
-port, out = int(sys.argv[1]), sys.argv[2]
+port, out, HOLDER = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 e = Ether(src="02:00:00:00:00:02", dst="02:00:00:00:00:01")
 ip = IP(src="192.0.2.200", dst="192.0.2.1")
 linux = [("MSS", 1460), ("SAckOK", b""), ("Timestamp", (1000, 0)), ("NOP", None),
@@ -50,7 +51,7 @@ frames = {
     "udp": e / ip / UDP(sport=5353, dport=53) / Raw(b"x" * 64),
     "tcp_unprotected": e / ip / TCP(sport=40000, dport=9999, flags="PA", options=ts) /
         Raw(b"x" * 64),
-    "established": e / IP(src="127.0.0.1", dst="127.0.0.1") /
+    "established": e / IP(src=HOLDER, dst="192.0.2.1") /
         TCP(sport=port, dport=80, flags="PA", options=ts) / Raw(b"x" * 64),
 }
 for name, f in frames.items():
@@ -96,7 +97,7 @@ sys.exit(0 if ok else "not a well-formed SYN-ACK: " + repr(sa))
 
 HOLD_CONN = r"""
 import socket, sys, time
-c = socket.create_connection(("127.0.0.1", 80))
+c = socket.create_connection(("192.0.2.1", 80), source_address=(sys.argv[1], 0))
 print(c.getsockname()[1], flush=True)
 time.sleep(600)
 """
@@ -111,9 +112,14 @@ class Costs:
         self.tcpass, self.tcpin = b.pins + "-tcpass", b.pins + "-tc"
         run(["bpftool", "prog", "load", sgtest.XDP_PASS_OBJ, self.passpin, "type", "xdp"])
         run(["bpftool", "prog", "load", TC_PASS_OBJ, self.tcpass])
+        # the held connection's own address: a frame from 127.0.0.1, or from
+        # the server's address to itself, is one synguard (as the kernel)
+        # refuses from the wire
+        self.ns.exec(["ip", "addr", "add", HOLDER + "/32", "dev", "lo"])
 
     def close(self):
         run(["rm", "-f", self.passpin, self.tcpass, self.tcpin], check=False)
+        self.ns.exec(["ip", "addr", "del", HOLDER + "/32", "dev", "lo"], check=False)
 
     def tc_cost(self, frame, pin_dir, hold_open):
         """Paired costs of synguard_tc and a trivial TC program on frame;
@@ -180,10 +186,10 @@ class Costs:
 
     def hold(self):
         """A connection held open to nginx, and the frames with its port."""
-        hold = self.ns.popen([sgtest.SCAPY_PY, "-c", HOLD_CONN], stdout=subprocess.PIPE,
+        hold = self.ns.popen([sgtest.SCAPY_PY, "-c", HOLD_CONN, HOLDER], stdout=subprocess.PIPE,
                              text=True)
         port = int(hold.stdout.readline())
-        self.ns.exec([sgtest.SCAPY_PY, "-c", FRAMES, str(port), self.tmp])
+        self.ns.exec([sgtest.SCAPY_PY, "-c", FRAMES, str(port), self.tmp, HOLDER])
         return hold
 
     def measure(self):

@@ -37,6 +37,7 @@
 #include "lib/limits.h"
 #include "lib/live.h"
 #include "lib/synproxy.h"
+#include "lib/sanity.h"
 #include "lib/verdict.h"
 
 #define SG_KIND_ACK	0
@@ -181,6 +182,11 @@ static sg_always_inline int sg_syn_fast_body(struct xdp_md *ctx, const int famil
 	if (SG_TCP_DOFF_BYTE(tcp) != (SG_SYN_LINUX_TCP_LEN / 4) << 4 ||
 	    SG_TCP_FLAGS(tcp) != SG_TCP_SYN ||
 	    !sg_tcp_opts_linux((__u8 *)(tcp + 1), end, SG_TCPOPTS_LINUX_LEN, &c))
+		return 0;
+	/* the untagged IPv4 frame's caller checked its header */
+	if (family == 4 && vlan && (!sg_ip4_csum_ok(ip, 5) || sg_addr4_verdict(data, ip)))
+		return 0;
+	if (family == 6 && sg_addr6_verdict(data, ip6))
 		return 0;
 	/* the source's slot, the listener's index and address, as peers.h
 	 * derives them from any packet */
@@ -355,7 +361,7 @@ static sg_always_inline bool sg_common_frame(void *data, void *data_end)
  * holding TCP right after a fixed header (IPv4 without options, IPv6
  * without extensions; not a later fragment). */
 static sg_always_inline void sg_common_tcp(void *data, void *data_end, __u16 frag,
-					   struct sg_pkt *pkt, const int family)
+					   struct sg_pkt *pkt, const int family, __u8 checked)
 {
 	__u32 l4 = sizeof(struct ethhdr) +
 		   (family == 4 ? sizeof(struct iphdr) : sizeof(struct ipv6hdr));
@@ -371,6 +377,7 @@ static sg_always_inline void sg_common_tcp(void *data, void *data_end, __u16 fra
 	pkt->l3_off = sizeof(struct ethhdr);
 	pkt->l4_off = l4;
 	pkt->first_frag = !!(frag & SG_IP_MF);
+	pkt->checked = checked;
 }
 
 /* Does the untagged IPv6 TCP packet at @ip6 pass the general path's
@@ -449,7 +456,7 @@ static sg_always_inline int sg_ack_fast_body(struct xdp_md *ctx, const int famil
 		sg_flow4(&f, ip, tcp);
 	else
 		sg_flow6(&f, ip6, tcp);
-	sg_common_tcp(data, end, 0, &pkt, family);
+	sg_common_tcp(data, end, 0, &pkt, family, 0);
 	verdict = sg_cookie_check(&f, bpf_ntohl(tcp->seq) - 1, bpf_ntohl(tcp->ack_seq) - 1,
 				  cfg->key_shift, &data_bits);
 	if (verdict && sg_kernel_cookie_maybe(cfg, &pkt))
@@ -495,25 +502,45 @@ static sg_always_inline bool sg_ack6_candidate(void *data, void *data_end)
 }
 
 /*
+ * The IPv4 header checksum and the addresses (sanity.h) of the TCP packet
+ * @loc finds in the frame: 0, or the drop counter. A global function, so
+ * that the verifier checks its loop and branches once, not on every path
+ * to it; the frame is @ctx's, read again.
+ */
+__noinline int sg_sanity_check(struct xdp_md *ctx, const struct sg_pkt_loc *loc)
+{
+	struct sg_pkt pkt;
+
+	if (!ctx || !loc)
+		return 0;
+	if (!sg_pkt_from_loc((void *)(long)ctx->data, (void *)(long)ctx->data_end, loc, &pkt) ||
+	    pkt.data + sizeof(struct ethhdr) > pkt.data_end)
+		return 0;
+	if (pkt.ip4) {
+		if (!sg_ip4_csum_ok_var((const __u32 *)pkt.ip4,
+					((__u32)pkt.l4_off - pkt.l3_off) / 4, pkt.data_end))
+			return SG_STAT_DROP_IPV4_BAD_CHECKSUM;
+		return sg_addr4_verdict(pkt.data, pkt.ip4);
+	}
+	return pkt.ip6 ? sg_addr6_verdict(pkt.data, pkt.ip6) : 0;
+}
+
+/*
  * TCP policy for a packet to a protected port whose 20-byte header is
  * known to be readable.
  */
-static sg_always_inline struct sg_verdict sg_tcp_verdict(struct sg_pkt *pkt)
+static sg_always_inline struct sg_verdict sg_tcp_verdict(struct xdp_md *ctx, struct sg_pkt *pkt)
 {
 	struct tcphdr *tcp = pkt->tcp;
 	struct sg_config *cfg = &sg_cfg;
 	__u32 doff_len, bad, kind, act;
 	__u8 flags;
 
+	/* The order of the checks is docs/counters.md's: the headers' shape,
+	 * their checksum and addresses, then the lists. */
 	bad = sg_parse_tcp_len(pkt);
 	if (bad)
 		return sg_decided(bad);
-	if (cfg->lists) {
-		bad = sg_lists_verdict(pkt, cfg->lists);
-		if (bad)
-			return sg_decided(bad);
-	}
-
 	/* A SYN cut into fragments is an evasion trick, never needed. */
 	if (pkt->first_frag)
 		return sg_decided(SG_STAT_DROP_TCP_FRAGMENT);
@@ -525,6 +552,21 @@ static sg_always_inline struct sg_verdict sg_tcp_verdict(struct sg_pkt *pkt)
 	bad = sg_tcp_flags_invalid(flags);
 	if (bad)
 		return sg_decided(bad);
+	/* what synguard would answer: SYNs (it only passes or drops other
+	 * packets, and the kernel checks what it passes) */
+	if ((flags & (SG_TCP_SYN | SG_TCP_ACK)) == SG_TCP_SYN && !pkt->checked) {
+		struct sg_pkt_loc loc;
+
+		sg_pkt_to_loc(pkt, &loc);
+		bad = sg_sanity_check(ctx, &loc);
+		if (bad)
+			return sg_decided(bad);
+	}
+	if (cfg->lists) {
+		bad = sg_lists_verdict(pkt, cfg->lists);
+		if (bad)
+			return sg_decided(bad);
+	}
 
 	flags &= SG_TCP_SYN | SG_TCP_RST | SG_TCP_ACK;
 	/* Established flows' packets, the common case, first and shortest:
@@ -592,6 +634,7 @@ int synguard_xdp(struct xdp_md *ctx)
 	void *data = (void *)(long)ctx->data, *data_end = (void *)(long)ctx->data_end;
 	struct sg_pkt pkt = {};
 	struct sg_verdict v;
+	__u8 checked = 0;
 	__u32 verdict;
 
 	/* The common frame first: what needs nothing from synguard leaves
@@ -609,8 +652,14 @@ int synguard_xdp(struct xdp_md *ctx)
 			sg_count(SG_STAT_PASS_UNPROTECTED_PORT, data_end - data);
 			return XDP_PASS;
 		}
-		if (SG_TCP_FLAGS(tcp) == SG_TCP_SYN && sg_cfg.cookie_mode != SG_COOKIES_OFF &&
-		    !sg_cfg.lists && !sg_cfg.syn_limit) {
+		/* A SYN's header and addresses, which the SYN fast path needs
+		 * sound; the general path decides any other SYN, in the order
+		 * of its checks. */
+		if (SG_TCP_FLAGS(tcp) == SG_TCP_SYN && sg_ip4_csum_ok(ip, 5) &&
+		    !sg_addr4_verdict(data, ip))
+			checked = 1;
+		if (checked && sg_cfg.cookie_mode != SG_COOKIES_OFF && !sg_cfg.lists &&
+		    !sg_cfg.syn_limit) {
 			__u32 len = data_end - data;
 
 			verdict = sg_syn_fast(ctx);
@@ -643,7 +692,7 @@ int synguard_xdp(struct xdp_md *ctx)
 				frag = 0;	/* sg_common_ack() found no fragment */
 			}
 		}
-		sg_common_tcp(data, data_end, frag, &pkt, 4);
+		sg_common_tcp(data, data_end, frag, &pkt, 4, checked);
 		v = frag & SG_IP_OFFSET ? sg_decided(SG_STAT_PASS_FRAGMENT) : sg_next(SG_NEXT_TCP, 0);
 	} else {
 		__u32 other = sg_syn_fast_other(data, data_end);
@@ -676,7 +725,7 @@ int synguard_xdp(struct xdp_md *ctx)
 			v = sg_decided(SG_STAT_PASS_UNPROTECTED_PORT);
 	}
 	if (v.next == SG_NEXT_TCP)
-		v = sg_tcp_verdict(&pkt);
+		v = sg_tcp_verdict(ctx, &pkt);
 	if (v.next == SG_NEXT_COOKIES) {
 		struct sg_pkt_loc loc;
 

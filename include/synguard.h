@@ -39,34 +39,39 @@
 #define SG_STATS_TX(X)							\
 	X(TX_SYNACK, synack)
 
-#define SG_STATS_DROP(X)						\
-	X(DROP_ETH_TRUNCATED, eth_truncated)				\
-	X(DROP_VLAN_TRUNCATED, vlan_truncated)				\
-	X(DROP_IPV4_TRUNCATED, ipv4_truncated)				\
-	X(DROP_IPV4_BAD_VERSION, ipv4_bad_version)			\
-	X(DROP_IPV4_BAD_IHL, ipv4_bad_ihl)				\
-	X(DROP_IPV4_BAD_LENGTH, ipv4_bad_length)			\
-	X(DROP_IPV6_TRUNCATED, ipv6_truncated)				\
-	X(DROP_IPV6_BAD_VERSION, ipv6_bad_version)			\
-	X(DROP_IPV6_BAD_LENGTH, ipv6_bad_length)			\
-	X(DROP_IPV6_EXT_TRUNCATED, ipv6_ext_truncated)			\
-	X(DROP_IPV6_EXT_CHAIN, ipv6_ext_chain)				\
-	X(DROP_TCP_TRUNCATED, tcp_truncated)				\
-	X(DROP_TCP_BAD_DOFF, tcp_bad_doff)				\
-	X(DROP_TCP_FRAGMENT, tcp_fragment)				\
-	X(DROP_FLAGS_NULL, flags_null)					\
-	X(DROP_FLAGS_SYN_FIN, flags_syn_fin)				\
-	X(DROP_FLAGS_SYN_RST, flags_syn_rst)				\
-	X(DROP_FLAGS_FIN_RST, flags_fin_rst)				\
-	X(DROP_FLAGS_FIN_NO_ACK, flags_fin_no_ack)			\
-	X(DROP_FLAGS_PSH_NO_ACK, flags_psh_no_ack)			\
-	X(DROP_FLAGS_URG_NO_ACK, flags_urg_no_ack)			\
-	X(DROP_COOKIE_BAD, cookie_bad)					\
-	X(DROP_COOKIE_EXPIRED, cookie_expired)				\
-	X(DROP_DENIED, denied)						\
-	X(DROP_ACK_NO_SOCKET, ack_no_socket)				\
-	X(DROP_RST_NO_SOCKET, rst_no_socket)				\
-	X(DROP_SYN_RATE_LIMITED, syn_rate_limited)			\
+#define SG_STATS_DROP(X)                                                                           \
+	X(DROP_ETH_TRUNCATED, eth_truncated)                                                       \
+	X(DROP_VLAN_TRUNCATED, vlan_truncated)                                                     \
+	X(DROP_IPV4_TRUNCATED, ipv4_truncated)                                                     \
+	X(DROP_IPV4_BAD_VERSION, ipv4_bad_version)                                                 \
+	X(DROP_IPV4_BAD_IHL, ipv4_bad_ihl)                                                         \
+	X(DROP_IPV4_BAD_LENGTH, ipv4_bad_length)                                                   \
+	X(DROP_IPV4_BAD_CHECKSUM, ipv4_bad_checksum)                                               \
+	X(DROP_IPV6_TRUNCATED, ipv6_truncated)                                                     \
+	X(DROP_IPV6_BAD_VERSION, ipv6_bad_version)                                                 \
+	X(DROP_IPV6_BAD_LENGTH, ipv6_bad_length)                                                   \
+	X(DROP_IPV6_EXT_TRUNCATED, ipv6_ext_truncated)                                             \
+	X(DROP_IPV6_EXT_CHAIN, ipv6_ext_chain)                                                     \
+	X(DROP_TCP_TRUNCATED, tcp_truncated)                                                       \
+	X(DROP_TCP_BAD_DOFF, tcp_bad_doff)                                                         \
+	X(DROP_TCP_FRAGMENT, tcp_fragment)                                                         \
+	X(DROP_FLAGS_NULL, flags_null)                                                             \
+	X(DROP_FLAGS_SYN_FIN, flags_syn_fin)                                                       \
+	X(DROP_FLAGS_SYN_RST, flags_syn_rst)                                                       \
+	X(DROP_FLAGS_FIN_RST, flags_fin_rst)                                                       \
+	X(DROP_FLAGS_FIN_NO_ACK, flags_fin_no_ack)                                                 \
+	X(DROP_FLAGS_PSH_NO_ACK, flags_psh_no_ack)                                                 \
+	X(DROP_FLAGS_URG_NO_ACK, flags_urg_no_ack)                                                 \
+	X(DROP_MAC_GROUP, mac_group)                                                               \
+	X(DROP_MARTIAN_SOURCE, martian_source)                                                     \
+	X(DROP_MARTIAN_DESTINATION, martian_destination)                                           \
+	X(DROP_LAND, land)                                                                         \
+	X(DROP_COOKIE_BAD, cookie_bad)                                                             \
+	X(DROP_COOKIE_EXPIRED, cookie_expired)                                                     \
+	X(DROP_DENIED, denied)                                                                     \
+	X(DROP_ACK_NO_SOCKET, ack_no_socket)                                                       \
+	X(DROP_RST_NO_SOCKET, rst_no_socket)                                                       \
+	X(DROP_SYN_RATE_LIMITED, syn_rate_limited)                                                 \
 	X(DROP_HANDSHAKE_RATE_LIMITED, handshake_rate_limited)
 
 #define SG_STATS_INFO(X)						\

@@ -27,6 +27,7 @@ struct sg_pkt {
 	__u16 l4_off;
 	__u8 vlan_depth;
 	__u8 first_frag;		/* offset 0 with more fragments to come */
+	__u8 checked;			/* a SYN whose checksum and addresses are sound */
 };
 
 struct sg_vlan_hdr {

@@ -197,6 +197,15 @@ static sg_always_inline __u32 sg_synack_kernel_cookie(const struct sg_pkt *pkt,
 	return sg_synproxy_cookie(pkt->ip6, &h.th, len, 6, ok);
 }
 
+/* May a SYN asking for ECN get it? As tcp_ecn_create_request() decides:
+ * not when its IP header is ECT-marked, unless a reserved TCP bit is set. */
+static sg_always_inline bool sg_syn_ecn_ok(const struct sg_pkt *pkt)
+{
+	__u8 ect = pkt->ip4 ? pkt->ip4->tos & 3 : pkt->ip6 ? (pkt->ip6->flow_lbl[0] >> 4) & 3 : 0;
+
+	return !ect || (SG_TCP_DOFF_BYTE(pkt->tcp) & 0x0f);
+}
+
 /*
  * Turns the SYN in @pkt into a SYN-ACK. Returns SG_STAT_TX_SYNACK, or
  * SG_STAT_PASS_SYNACK_FALLBACK with the frame untouched. @pkt's pointers
@@ -222,7 +231,8 @@ static sg_always_inline __u32 sg_synack(struct xdp_md *ctx, struct sg_pkt *pkt,
 	client_isn = bpf_ntohl(tcp->seq);
 	tcp_flags = SG_TCP_FLAGS(tcp);
 	ecn = (cfg->flags & SG_CFG_ECN) &&
-	      (tcp_flags & (SG_TCP_ECE | SG_TCP_CWR)) == (SG_TCP_ECE | SG_TCP_CWR);
+	      (tcp_flags & (SG_TCP_ECE | SG_TCP_CWR)) == (SG_TCP_ECE | SG_TCP_CWR) &&
+	      sg_syn_ecn_ok(pkt);
 
 	if (sg_synproxy_on(cfg)) {
 		sg_synproxy_opts(&c);

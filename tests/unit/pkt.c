@@ -80,7 +80,7 @@ int pkt_build(const struct pkt_spec *s, struct pkt *p)
 	int i;
 
 	memset(p, 0, sizeof(*p));
-	memcpy(d, mac_dst, 6);
+	memcpy(d, s->dmac ? s->dmac : mac_dst, 6);
 	memcpy(d + 6, mac_src, 6);
 	for (i = 0; i < s->nvlan; i++) {
 		put16(d + off, s->vlan_tpid[i] ? s->vlan_tpid[i] : 0x8100);
@@ -98,23 +98,26 @@ int pkt_build(const struct pkt_spec *s, struct pkt *p)
 	if (s->family == 4) {
 		ip_hdr = 20 + 4 * s->ip_opt_words;
 		d[off] = 0x40 | (ip_hdr / 4);
+		d[off + 1] = s->tos;
 		put16(d + off + 2, ip_hdr + l4len);
 		put16(d + off + 4, 0x1234);
 		put16(d + off + 6, s->frag_off);
 		d[off + 8] = 64;
 		d[off + 9] = l4;
-		memcpy(d + off + 12, ip4_src, 4);
-		memcpy(d + off + 16, ip4_dst, 4);
+		memcpy(d + off + 12, s->saddr ? s->saddr : ip4_src, 4);
+		memcpy(d + off + 16, s->daddr ? s->daddr : ip4_dst, 4);
 		memset(d + off + 20, 1, ip_hdr - 20);	/* NOP options */
-		put16(d + off + 10, pkt_csum_fold(pkt_csum_add(0, d + off, ip_hdr)));
+		put16(d + off + 10,
+		      pkt_csum_fold(pkt_csum_add(0, d + off, ip_hdr)) + s->bad_ip_csum);
 		off += ip_hdr;
 	} else if (s->family == 6) {
 		size_t ext_len = 0, e;
 
-		d[off] = 0x60;
+		d[off] = 0x60 | s->tos >> 4;
+		d[off + 1] = s->tos << 4;
 		d[off + 7] = 64;
-		memcpy(d + off + 8, ip6_src, 16);
-		memcpy(d + off + 24, ip6_dst, 16);
+		memcpy(d + off + 8, s->saddr ? s->saddr : ip6_src, 16);
+		memcpy(d + off + 24, s->daddr ? s->daddr : ip6_dst, 16);
 		off += 40;
 		last_next = s->next_ext ? s->ext[0].type : l4;
 		d[p->l3 + 6] = last_next;

@@ -9,6 +9,7 @@
 #define SG_TEST_PKT_H
 
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #define PKT_MAX		2048
@@ -37,6 +38,11 @@ struct pkt_spec {
 	const uint8_t *opts;	/* TCP options, padded by the builder */
 	size_t opts_len;
 	size_t payload;		/* bytes of L4 payload */
+	const uint8_t *dmac;	/* NULL: the host's own, unicast */
+	const uint8_t *saddr;	/* 4 or 16 bytes by family; NULL: the defaults */
+	const uint8_t *daddr;
+	uint8_t tos;	  /* IPv4 TOS, IPv6 traffic class (ECN in bits 0-1) */
+	bool bad_ip_csum; /* IPv4: the header checksum off by one */
 };
 
 struct pkt {

@@ -308,6 +308,15 @@ static void test_synack_ecn(void **state)
 		syn_spec(&s, fam, 0, &optsets[4]);
 		s.flags = 0x02 | 0x40 | 0x80;		/* SYN ECE CWR */
 		check_synack(&s, &optsets[4], true, &sa);
+		s.tos = 0xb8; /* DSCP EF, not ECT */
+		check_synack(&s, &optsets[4], true, &sa);
+		/* an ECT-marked SYN gets no ECN, as tcp_ecn_create_request()
+		 * decides: ECT(0), ECT(1) and CE */
+		for (uint8_t ect = 1; ect <= 3; ect++) {
+			s.tos = ect;
+			check_synack(&s, &optsets[4], false, &sa);
+		}
+		s.tos = 0;
 		cookies_on(false);			/* server without ECN */
 		check_synack(&s, &optsets[4], false, &sa);
 	}
@@ -1122,6 +1131,84 @@ static void test_list_precedence(void **state)
 	cookies_on(false);
 }
 
+/* A listed source's packet, as one case of test_checks_before_lists(). */
+struct order_case {
+	const char *what;
+	uint8_t flags;
+	uint16_t frag_off;
+	int doff; /* 0: the builder's */
+	bool bad_ip_csum;
+	bool bcast_mac;
+};
+
+static const struct order_case order_cases[] = {
+	{ "syn+fin", .flags = 0x03 },
+	{ "null flags", .flags = 0x00 },
+	{ "bad data offset", .flags = 0x02, .doff = 4 },
+	{ "first fragment", .flags = 0x02, .frag_off = 0x2000 },
+	{ "bad header checksum", .flags = 0x02, .bad_ip_csum = true },
+	{ "broadcast mac", .flags = 0x02, .bcast_mac = true },
+};
+
+static const __u32 order_want[] = {
+	SG_STAT_DROP_FLAGS_SYN_FIN, SG_STAT_DROP_FLAGS_NULL,	    SG_STAT_DROP_TCP_BAD_DOFF,
+	SG_STAT_DROP_TCP_FRAGMENT,  SG_STAT_DROP_IPV4_BAD_CHECKSUM, SG_STAT_DROP_MAC_GROUP,
+};
+
+static void order_packet(const struct order_case *c, struct pkt *p)
+{
+	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	struct pkt_spec s;
+
+	pkt_default_spec(&s, 4);
+	s.dport = LPORT;
+	s.flags = c->flags;
+	s.frag_off = c->frag_off;
+	s.bad_ip_csum = c->bad_ip_csum;
+	s.dmac = c->bcast_mac ? bcast : NULL;
+	build(&s, p);
+	if (c->doff)
+		p->data[p->l4 + 12] = c->doff << 4;
+}
+
+/* The checks of a packet's shape, flags and addresses come before the
+ * lists (docs/counters.md): an allowed source's malformed packet is
+ * dropped, and a denied source's counts as its fault, not as denied. */
+static void test_checks_before_lists(void **state)
+{
+	int allow = bpf_map__fd(skel->maps.allow4_map), deny = bpf_map__fd(skel->maps.deny4_map);
+	struct sg_config cfg = {
+		.cookie_mode = SG_COOKIES_ALWAYS,
+		.mss4 = 1460,
+		.mss6 = 1440,
+		.window = 64240,
+		.ttl = TTL,
+		.rcv_wscale = WSCALE,
+		.key_shift = SG_DEFAULT_KEY_SHIFT,
+	};
+	struct pkt p;
+
+	for (int list = 0; list < 2; list++) {
+		int fd = list ? deny : allow;
+
+		lpm4(fd, "192.0.2.2", 32, true);
+		cfg.lists = list ? SG_LIST_DENY4 : SG_LIST_ALLOW4;
+		set_config_full(&cfg);
+		for (size_t i = 0; i < ARRAY_SIZE(order_cases); i++) {
+			order_packet(&order_cases[i], &p);
+			print_message("%s source, %s\n", list ? "denied" : "allowed",
+				      order_cases[i].what);
+			expect(&p, order_want[i]);
+		}
+		tcp4(&p, LPORT, 0x02);
+		expect(&p, list ? SG_STAT_DROP_DENIED : SG_STAT_PASS_ALLOWED);
+		tcp4(&p, LPORT, 0x10);
+		expect(&p, list ? SG_STAT_DROP_DENIED : SG_STAT_PASS_ALLOWED);
+		lpm4(fd, "192.0.2.2", 32, false);
+	}
+	cookies_on(false);
+}
+
 int run_cookie_tests(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1145,6 +1232,7 @@ int run_cookie_tests(void)
 		cmocka_unit_test_setup(test_live_conn_table, harness_reset),
 		cmocka_unit_test_setup(test_live_ack_handshake_limit, harness_reset),
 		cmocka_unit_test_setup(test_list_precedence, harness_reset),
+		cmocka_unit_test_setup(test_checks_before_lists, harness_reset),
 	};
 
 	return cmocka_run_group_tests_name("cookies", tests, cookie_setup, cookie_teardown);

@@ -55,6 +55,26 @@ enum fx_path {
 	PATH_COOKIE,		/* the general cookie path */
 };
 
+/* What a fixture changes in the frame it builds: addresses the kernel
+ * never answers, and a broken IPv4 header checksum. */
+enum fx_mut {
+	MUT_NONE,
+	MUT_MAC_BCAST,	  /* destination MAC ff:ff:ff:ff:ff:ff */
+	MUT_MAC_MCAST,	  /* a multicast destination MAC */
+	MUT_SRC_ZERO,	  /* 0.0.0.0, :: */
+	MUT_SRC_THIS_NET, /* 0.1.2.3 */
+	MUT_SRC_LOOPBACK, /* 127.0.0.1, ::1 */
+	MUT_SRC_MCAST,	  /* 224.0.0.1, ff02::1 */
+	MUT_SRC_BCAST,	  /* 255.255.255.255 */
+	MUT_SRC_MAPPED,	  /* ::ffff:192.0.2.2 */
+	MUT_DST_ZERO,
+	MUT_DST_LOOPBACK,
+	MUT_DST_MCAST, /* 239.1.1.1, ff05::1 */
+	MUT_DST_BCAST,
+	MUT_LAND,    /* the source is the destination */
+	MUT_IP_CSUM, /* the IPv4 header checksum off by one */
+};
+
 static const char *const path_names[] = { "inline", "syn_fast", "ack_fast", "cookie_path" };
 
 struct fixture {
@@ -68,15 +88,34 @@ struct fixture {
 	__u32 cookies;			/* SG_COOKIES_* */
 	__u32 stat;			/* the counter every variant reaches */
 	enum fx_path path4;		/* the untagged frame's path */
+	enum fx_mut mut;
+	int only; /* 4 or 6: one family only */
 };
 
 #define FX_OPTS(o)	.opts = o, .opts_len = sizeof(o)
 
+/* A refused frame as the SYN fast path's SYN, a SYN the general path
+ * takes (no options), and a SYN with cookies off; an ACK synguard only
+ * passes is the kernel's to check. */
+/* clang-format off */
+#define FX_REFUSED(what, m, st, fam)						\
+	{ "syn, " what, IPPROTO_TCP, LPORT, TCP_SYN, FX_OPTS(opts_linux),	\
+	  .cookies = SG_COOKIES_ALWAYS, .stat = st, .mut = m, .only = fam },	\
+	{ "syn, no options, " what, IPPROTO_TCP, LPORT, TCP_SYN,		\
+	  .cookies = SG_COOKIES_ALWAYS, .stat = st, .mut = m, .only = fam },	\
+	{ "syn, cookies off, " what, IPPROTO_TCP, LPORT, TCP_SYN,		\
+	  FX_OPTS(opts_linux), .cookies = SG_COOKIES_OFF, .stat = st,		\
+	  .mut = m, .only = fam },						\
+	{ "ack, cookies off, " what, IPPROTO_TCP, LPORT, TCP_ACK,		\
+	  .cookies = SG_COOKIES_OFF, .stat = SG_STAT_PASS_TCP, .mut = m,	\
+	  .only = fam }
+/* clang-format on */
+
 static const struct fixture fixtures[] = {
 	{ "udp", IPPROTO_UDP, LPORT, 0, .stat = SG_STAT_PASS_NON_TCP,
 	  .cookies = SG_COOKIES_ALWAYS },
-	{ "unprotected port", IPPROTO_TCP, UNPROTECTED, TCP_SYN, .stat = SG_STAT_PASS_UNPROTECTED_PORT,
-	  .cookies = SG_COOKIES_ALWAYS },
+	{ "unprotected port", IPPROTO_TCP, UNPROTECTED, TCP_SYN,
+	  .stat = SG_STAT_PASS_UNPROTECTED_PORT, .cookies = SG_COOKIES_ALWAYS },
 	{ "syn, linux options", IPPROTO_TCP, LPORT, TCP_SYN, FX_OPTS(opts_linux),
 	  .cookies = SG_COOKIES_ALWAYS, .stat = SG_STAT_TX_SYNACK, .path4 = PATH_SYN_FAST },
 	{ "syn, mss only", IPPROTO_TCP, LPORT, TCP_SYN, FX_OPTS(opts_mss),
@@ -101,6 +140,28 @@ static const struct fixture fixtures[] = {
 	  .stat = SG_STAT_DROP_FLAGS_FIN_NO_ACK },
 	{ "psh+ack, cookies off", IPPROTO_TCP, LPORT, TCP_PSH | TCP_ACK, .cookies = SG_COOKIES_OFF,
 	  .stat = SG_STAT_PASS_TCP },
+	/* a SYN the kernel would never answer is dropped with a reason of
+	 * its own, cookies or not; the general path decides it */
+	FX_REFUSED("broadcast mac", MUT_MAC_BCAST, SG_STAT_DROP_MAC_GROUP, 0),
+	FX_REFUSED("multicast mac", MUT_MAC_MCAST, SG_STAT_DROP_MAC_GROUP, 0),
+	FX_REFUSED("source 0/8, unspecified", MUT_SRC_ZERO, SG_STAT_DROP_MARTIAN_SOURCE, 0),
+	FX_REFUSED("source 0.1.2.3", MUT_SRC_THIS_NET, SG_STAT_DROP_MARTIAN_SOURCE, 4),
+	FX_REFUSED("source loopback", MUT_SRC_LOOPBACK, SG_STAT_DROP_MARTIAN_SOURCE, 0),
+	FX_REFUSED("source multicast", MUT_SRC_MCAST, SG_STAT_DROP_MARTIAN_SOURCE, 0),
+	FX_REFUSED("source broadcast", MUT_SRC_BCAST, SG_STAT_DROP_MARTIAN_SOURCE, 4),
+	FX_REFUSED("source v4-mapped", MUT_SRC_MAPPED, SG_STAT_DROP_MARTIAN_SOURCE, 6),
+	FX_REFUSED("destination unspecified", MUT_DST_ZERO, SG_STAT_DROP_MARTIAN_DESTINATION, 0),
+	FX_REFUSED("destination loopback", MUT_DST_LOOPBACK, SG_STAT_DROP_MARTIAN_DESTINATION, 0),
+	FX_REFUSED("destination multicast", MUT_DST_MCAST, SG_STAT_DROP_MARTIAN_DESTINATION, 0),
+	FX_REFUSED("destination broadcast", MUT_DST_BCAST, SG_STAT_DROP_MARTIAN_DESTINATION, 4),
+	FX_REFUSED("land", MUT_LAND, SG_STAT_DROP_LAND, 0),
+	FX_REFUSED("ipv4 header checksum", MUT_IP_CSUM, SG_STAT_DROP_IPV4_BAD_CHECKSUM, 4),
+	{ "bad checksum, unprotected port", IPPROTO_TCP, UNPROTECTED, TCP_SYN,
+	  .cookies = SG_COOKIES_ALWAYS, .stat = SG_STAT_PASS_UNPROTECTED_PORT, .mut = MUT_IP_CSUM,
+	  .only = 4 },
+	{ "broadcast mac, unprotected port", IPPROTO_TCP, UNPROTECTED, TCP_SYN,
+	  .cookies = SG_COOKIES_ALWAYS, .stat = SG_STAT_PASS_UNPROTECTED_PORT,
+	  .mut = MUT_MAC_BCAST },
 };
 
 /* The framings every fixture runs in: untagged, 802.1Q, 802.1ad + 802.1Q. */
@@ -197,9 +258,73 @@ static void cookies(__u32 mode)
 	set_config_full(&cfg);
 }
 
+/* The addresses the mutations write, [0] IPv4 and [1] IPv6. */
+static const uint8_t a_zero[2][16], a_this_net[2][16] = { { 0, 1, 2, 3 } };
+static const uint8_t a_loopback[2][16] = { { 127, 0, 0, 1 }, { [15] = 1 } };
+static const uint8_t a_src_mcast[2][16] = { { 224, 0, 0, 1 }, { 0xff, 0x02, [15] = 1 } };
+static const uint8_t a_dst_mcast[2][16] = { { 239, 1, 1, 1 }, { 0xff, 0x05, [15] = 1 } };
+static const uint8_t a_bcast[2][16] = { { 255, 255, 255, 255 } };
+static const uint8_t a_mapped[2][16] = { {}, { [10] = 0xff, 0xff, 192, 0, 2, 2 } };
+static const uint8_t a_host[2][16] = { { 192, 0, 2, 1 }, { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 } };
+static const uint8_t mac_bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+static const uint8_t mac_mcast[6] = { 0x01, 0x00, 0x5e, 0x00, 0x00, 0x01 };
+
+static void mutate(enum fx_mut m, int family, struct pkt_spec *s)
+{
+	int f = family == 6;
+
+	switch (m) {
+	case MUT_NONE:
+		break;
+	case MUT_MAC_BCAST:
+		s->dmac = mac_bcast;
+		break;
+	case MUT_MAC_MCAST:
+		s->dmac = mac_mcast;
+		break;
+	case MUT_SRC_ZERO:
+		s->saddr = a_zero[f];
+		break;
+	case MUT_SRC_THIS_NET:
+		s->saddr = a_this_net[f];
+		break;
+	case MUT_SRC_LOOPBACK:
+		s->saddr = a_loopback[f];
+		break;
+	case MUT_SRC_MCAST:
+		s->saddr = a_src_mcast[f];
+		break;
+	case MUT_SRC_BCAST:
+		s->saddr = a_bcast[f];
+		break;
+	case MUT_SRC_MAPPED:
+		s->saddr = a_mapped[f];
+		break;
+	case MUT_DST_ZERO:
+		s->daddr = a_zero[f];
+		break;
+	case MUT_DST_LOOPBACK:
+		s->daddr = a_loopback[f];
+		break;
+	case MUT_DST_MCAST:
+		s->daddr = a_dst_mcast[f];
+		break;
+	case MUT_DST_BCAST:
+		s->daddr = a_bcast[f];
+		break;
+	case MUT_LAND:
+		s->saddr = a_host[f];
+		break;
+	case MUT_IP_CSUM:
+		s->bad_ip_csum = true;
+		break;
+	}
+}
+
 static void spec_for(const struct fixture *fx, int family, int framing, struct pkt_spec *s)
 {
 	pkt_default_spec(s, family);
+	mutate(fx->mut, family, s);
 	s->l4 = fx->l4;
 	s->dport = fx->dport;
 	s->flags = fx->flags;
@@ -300,6 +425,9 @@ static void fixtures_run(bool paths)
 		for (int family = 4; family <= 6; family += 2) {
 			uint8_t first[PKT_MAX];
 			size_t first_len = 0;
+
+			if (fx->only && fx->only != family)
+				continue;
 
 			for (size_t f = 0; f < ARRAY_SIZE(framings); f++) {
 				enum fx_path want = fx->path4;
