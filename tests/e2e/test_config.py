@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 """Configuration files: attach --config, reload, and bad files refused with
 their line, leaving the running configuration alone."""
+import os
+
 import pytest
 
 import sgtest
@@ -67,6 +69,13 @@ BAD = [
     ("ports = 80\ndeny = 10.0.0.0/8, 300.1.1.1\n", 2, "bad CIDR '300.1.1.1'"),
     ("ports = 80\nthis is not a setting\n", 2, "not a setting"),
     ("ports = 99999\n", 1, "99999"),
+    # longer than inih's line buffer: named, not misread as two lines
+    ("ports = " + ",".join(str(p) for p in range(1000, 1060)) + "\n", 1,
+     "line longer than 198 bytes"),
+    ("ports = 80\nallow = " + ", ".join("10.1.%d.0/24" % i for i in range(20)) + "\n", 2,
+     "line longer than 198 bytes"),
+    ("ports = 80\nallow = 10.1.2.3\x00\x01\n", 2, "not a text file"),
+    ("ports = 80\ndeny = " + "\x1b\x07" * 40 + "\n", 2, "bad CIDR '\\x1b\\x07"),
 ]
 
 
@@ -80,6 +89,7 @@ def test_bad_files_are_refused_with_their_line(web, tmp_path):
         r = srv.synguard("reload", "sg0", check=False)
         assert r.returncode != 0 and len(r.stderr.splitlines()) == 1, (text, r.stderr)
         assert ("%s:%d: " % (conf, line)) in r.stderr and needle in r.stderr, (text, r.stderr)
+        assert len(r.stderr) < 400 and r.stderr.rstrip("\n").isprintable(), r.stderr
         a = stats(srv)["adaptive"]                  # untouched
         assert a["mode"] == cookie_mode() and a["syn_threshold"] == 3000
     # attach refuses a bad file too, and leaves nothing behind
@@ -93,3 +103,30 @@ def test_bad_files_are_refused_with_their_line(web, tmp_path):
     srv.synguard("attach", "sg0", "--ports", "80")
     r = srv.synguard("reload", "sg0", check=False)
     assert r.returncode != 0 and "without --config" in r.stderr
+
+
+def test_what_is_not_a_file_is_refused(web, tmp_path):
+    """A directory, a device or a pipe where the configuration file should be
+    is refused at once, by attach and by reload (which would otherwise read
+    /dev/zero forever); ports lines add up as allow and deny lines do."""
+    srv = web.server
+    for path, what in ((str(tmp_path), "is a directory"), ("/dev/zero", "is a device"),
+                       ("/dev/urandom", "is a device")):
+        r = srv.synguard("attach", "sg0", "--config", path, check=False, timeout=10)
+        assert r.returncode != 0 and r.stderr.count("\n") == 1 and what in r.stderr, r.stderr
+        assert srv.synguard_json("status", "--json")["attachments"] == []
+    conf = tmp_path / "synguard.conf"
+    conf.write_text("ports = 80\nports = 443, 8000-8001\ncookies = %s\n" % cookie_mode())
+    srv.synguard("attach", "sg0", "--config", str(conf))
+    assert stats(srv)["adaptive"]["mode"] == cookie_mode()
+    st = srv.synguard_json("status", "sg0", "--json")["attachments"][0]
+    assert st["ports"] == "80,443,8000-8001"
+    for make, what in ((lambda: conf.mkdir(), "is a directory"),
+                       (lambda: os.mkfifo(conf), "is a pipe")):
+        conf.unlink() if conf.is_file() or conf.is_fifo() else conf.rmdir()
+        make()
+        r = srv.synguard("reload", "sg0", check=False, timeout=10)
+        assert r.returncode != 0 and what in r.stderr, r.stderr
+        assert srv.synguard_json("status", "sg0", "--json")["attachments"][0]["ports"] == \
+            "80,443,8000-8001"
+    srv.synguard("detach", "sg0")

@@ -9,9 +9,12 @@
  * reported as FILE:LINE: reason.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
 #include <ini.h>
 
 #include "config_file.h"
@@ -60,6 +63,25 @@ static int add_prefixes(struct sg_file_config *out, bool deny, const char *val)
 	return err;
 }
 
+/* ports lines add up, as allow and deny lines do, so that a long list
+ * fits inih's lines */
+static void add_ports(struct sg_file_config *out, const char *val)
+{
+	struct sg_ports *p = calloc(1, sizeof(*p));
+	bool set = false;
+
+	if (!p) {
+		sg_err("out of memory");
+		return;
+	}
+	if (!sg_setting_apply("ports", val, &out->cfg, p, &set)) {
+		for (size_t i = 0; i < ARRAY_SIZE(p->bits); i++)
+			out->ports.bits[i] |= p->bits[i];
+		out->ports_set = true;
+	}
+	free(p);
+}
+
 static int handler(void *user, const char *section, const char *name, const char *value)
 {
 	struct parse_state *st = user;
@@ -68,10 +90,10 @@ static int handler(void *user, const char *section, const char *name, const char
 		return 0;		/* report the first problem only */
 	sg_err_capture(st->reason, sizeof(st->reason));
 	if (section[0] && strcmp(section, "synguard"))
-		sg_err("unknown section [%s] (use [synguard] or none)", section);
+		sg_err("unknown section [%s] (use [synguard] or none)", sg_quote(section));
 	else if (!strcmp(name, "interface")) {
 		if (!value[0] || strlen(value) >= sizeof(st->out->interface))
-			sg_err("bad interface name '%s'", value);
+			sg_err("bad interface name '%s'", sg_quote(value));
 		else
 			snprintf(st->out->interface, sizeof(st->out->interface), "%s", value);
 	} else if (!strcmp(name, "allow") || !strcmp(name, "deny"))
@@ -85,7 +107,11 @@ static int handler(void *user, const char *section, const char *name, const char
 			if (strcmp(name, "ports") || (*c != ' ' && *c != '\t'))
 				v[n++] = *c;
 		v[n] = '\0';
-		sg_setting_apply(name, v, &st->out->cfg, &st->out->ports, &st->out->ports_set);
+		if (!strcmp(name, "ports"))
+			add_ports(st->out, v);
+		else
+			sg_setting_apply(name, v, &st->out->cfg, &st->out->ports,
+					 &st->out->ports_set);
 		if (!strcmp(name, "cookies"))
 			st->out->cookies_set = true;
 	}
@@ -93,17 +119,84 @@ static int handler(void *user, const char *section, const char *name, const char
 	return st->reason[0] ? 0 : 1;
 }
 
+/* Longest line inih's fixed buffer (INI_MAX_LINE, with the newline and
+ * the NUL) reads whole; a longer one would be split into two lines. */
+#define SG_CONF_LINE_MAX (INI_MAX_LINE - 2)
+#define SG_CONF_SIZE_MAX (1 << 20)
+
+/* The file at @path in a NUL-terminated buffer, if it is a regular text
+ * file of at most SG_CONF_SIZE_MAX bytes with lines inih reads whole. */
+static char *conf_read(const char *path)
+{
+	size_t len = 0, line = 1, col = 0;
+	struct stat st;
+	char *buf;
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		sg_err("cannot read %s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		sg_err("%s is %s, not a configuration file", path,
+		       S_ISDIR(st.st_mode)			    ? "a directory"
+		       : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device"
+		       : S_ISFIFO(st.st_mode)			    ? "a pipe"
+								    : "not a regular file");
+		close(fd);
+		return NULL;
+	}
+	buf = malloc(SG_CONF_SIZE_MAX + 1);
+	if (!buf) {
+		close(fd);
+		sg_err("%s: out of memory", path);
+		return NULL;
+	}
+	while (len <= SG_CONF_SIZE_MAX && (n = read(fd, buf + len, SG_CONF_SIZE_MAX + 1 - len)) > 0)
+		len += n;
+	close(fd);
+	if (len > SG_CONF_SIZE_MAX) {
+		sg_err("%s is larger than %d bytes, more than a configuration file needs", path,
+		       SG_CONF_SIZE_MAX);
+		goto fail;
+	}
+	for (size_t i = 0; i < len; i++, col++) {
+		if (!buf[i]) {
+			sg_err("%s:%zu: not a text file (a NUL byte)", path, line);
+			goto fail;
+		}
+		if (buf[i] == '\n') {
+			line++;
+			col = -1;
+		} else if (col == SG_CONF_LINE_MAX) {
+			sg_err("%s:%zu: line longer than %d bytes, the most inih reads "
+			       "(split a long ports, allow or deny list over several lines "
+			       "of its key: they add up)",
+			       path, line, SG_CONF_LINE_MAX);
+			goto fail;
+		}
+	}
+	buf[len] = '\0';
+	return buf;
+fail:
+	free(buf);
+	return NULL;
+}
+
 int sg_file_config_load(const char *path, struct sg_file_config *out)
 {
 	struct parse_state st = { .out = out };
+	char *text = conf_read(path);
 	int line;
 
+	if (!text)
+		return -EINVAL;
 	out->ports_set = false;
-	line = ini_parse(path, handler, &st);
-	if (line == -1) {
-		sg_err("cannot read %s: %s", path, strerror(errno));
-		return -ENOENT;
-	}
+	memset(&out->ports, 0, sizeof(out->ports));
+	line = ini_parse_string(text, handler, &st);
+	free(text);
 	if (line == -2) {
 		sg_err("%s: out of memory", path);
 		return -ENOMEM;

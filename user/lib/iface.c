@@ -14,13 +14,13 @@ int sg_iface_resolve(const char *name, struct sg_iface *out)
 		return -EINVAL;
 	}
 	if (strlen(name) >= IF_NAMESIZE) {
-		sg_err("interface name '%s' is too long (at most %d characters)",
-		       name, IF_NAMESIZE - 1);
+		sg_err("interface name '%s' is too long (at most %d characters)", sg_quote(name),
+		       IF_NAMESIZE - 1);
 		return -EINVAL;
 	}
 	out->ifindex = if_nametoindex(name);
 	if (!out->ifindex) {
-		sg_err("no interface '%s' in this network namespace", name);
+		sg_err("no interface '%s' in this network namespace", sg_quote(name));
 		return -ENODEV;
 	}
 	snprintf(out->name, sizeof(out->name), "%s", name);

@@ -46,6 +46,33 @@ void sg_err(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+/*
+ * @s as an error quotes it: at most SG_QUOTE_MAX bytes, then "..." and the
+ * whole length, with bytes outside printable ASCII (and quotes and
+ * backslashes) escaped, so a huge or binary input costs one short line.
+ * Four calls can share one message.
+ */
+const char *sg_quote(const char *s)
+{
+	static __thread char bufs[4][4 * SG_QUOTE_MAX + 32];
+	static __thread unsigned int next;
+	char *b = bufs[next++ & 3], *o = b;
+	size_t len = s ? strlen(s) : 0;
+
+	for (size_t i = 0; i < len && i < SG_QUOTE_MAX; i++) {
+		unsigned char c = s[i];
+
+		if (c < 0x20 || c >= 0x7f || c == '\\' || c == '\'')
+			o += sprintf(o, "\\x%02x", c);
+		else
+			*o++ = c;
+	}
+	*o = '\0';
+	if (len > SG_QUOTE_MAX)
+		sprintf(o, "...(%zu bytes)", len);
+	return b;
+}
+
 bool sg_info_to_stderr;	/* 'run' keeps stdout for JSON lines */
 
 void sg_info(const char *fmt, ...)
