@@ -40,8 +40,10 @@ int main(int argc, char **argv)
 		if (strcmp(argv[first], sg_verbs[v]->name))
 			continue;
 		/* each verb parses from its own name on */
-		return sg_verbs[v]->main(argc - first, argv + first) ? 1 : 0;
+		if (!sg_verbs[v]->main(argc - first, argv + first))
+			return 0;
+		return sg_usage_error ? 2 : 1;
 	}
-	sg_err("unknown verb '%s' (see 'synguard --help')", argv[first]);
+	sg_err("unknown verb '%s' (see 'synguard --help')", sg_quote(argv[first]));
 	return 2;
 }

@@ -132,7 +132,7 @@ def test_every_help_option_is_accepted():
             r = sgtest.run([sgtest.SYNGUARD, verb, opt, "nonsense"], check=False)
             assert "bad %s 'nonsense'" % opt in r.stderr, (verb, opt, r.stderr)
     r = sgtest.run([sgtest.SYNGUARD, "attach", "--no-such-option"], check=False)
-    assert r.returncode == 1 and r.stderr.strip() == (
+    assert r.returncode == 2 and r.stderr.strip() == (
         "synguard: unknown option '--no-such-option' (see 'synguard attach --help')")
     r = sgtest.run([sgtest.SYNGUARD, "attach", "eth0", "--ports"], check=False)
     assert r.stderr.strip() == (

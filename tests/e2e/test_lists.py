@@ -61,6 +61,8 @@ def test_list_output_and_errors(web):
     assert sorted(out["prefixes"]) == ["10.0.0.0/8", "198.51.100.7/32", "2001:db8:aa::/48"]
     assert srv.synguard("allow", "list", "sg0").stdout == ""
     for args, needle in ((["deny", "add", "sg0", "10.0.0.0/33"], "prefix must be 0-32"),
+                         (["deny", "add", "sg0", "10.0.0.0/+8"], "prefix must be 0-32"),
+                         (["deny", "add", "sg0", "10.0.0.0/ 8"], "prefix must be 0-32"),
                          (["deny", "add", "sg0", "nonsense"], "bad CIDR 'nonsense'"),
                          (["allow", "del", "sg0", "10.0.0.0/8"], "not in the allow list"),
                          (["deny", "flush", "sg0"], "unknown deny command 'flush'"),

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* "192.0.2.0/24", "2001:db8::/64" and plain addresses. */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,7 +24,7 @@ int sg_addr_parse(const char *s, struct sg_cidr *out)
 		out->prefix = 128;
 		return 0;
 	}
-	sg_err("bad address '%s' (expected IPv4 or IPv6)", s);
+	sg_err("bad address '%s' (expected IPv4 or IPv6)", sg_quote(s));
 	return -EINVAL;
 }
 
@@ -33,7 +34,7 @@ int sg_cidr_parse(const char *s, struct sg_cidr *out)
 	long prefix;
 
 	if (!s || strlen(s) >= sizeof(buf)) {
-		sg_err("bad CIDR '%s' (expected e.g. 192.0.2.0/24 or 2001:db8::/64)", s ? s : "");
+		sg_err("bad CIDR '%s' (expected e.g. 192.0.2.0/24 or 2001:db8::/64)", sg_quote(s));
 		return -EINVAL;
 	}
 	snprintf(buf, sizeof(buf), "%s", s);
@@ -46,14 +47,16 @@ int sg_cidr_parse(const char *s, struct sg_cidr *out)
 	else if (inet_pton(AF_INET6, buf, out->addr) == 1)
 		out->family = 6;
 	else {
-		sg_err("bad CIDR '%s': '%s' is not an IPv4 or IPv6 address", s, buf);
+		sg_err("bad CIDR '%s': '%s' is not an IPv4 or IPv6 address", sg_quote(s),
+		       sg_quote(buf));
 		return -EINVAL;
 	}
 	out->prefix = out->family == 4 ? 32 : 128;
 	if (slash) {
 		prefix = strtol(slash + 1, &end, 10);
-		if (!slash[1] || *end || prefix < 0 || prefix > out->prefix) {
-			sg_err("bad CIDR '%s': prefix must be 0-%d", s, out->prefix);
+		if (!isdigit((unsigned char)slash[1]) || *end || prefix < 0 ||
+		    prefix > out->prefix) {
+			sg_err("bad CIDR '%s': prefix must be 0-%d", sg_quote(s), out->prefix);
 			return -EINVAL;
 		}
 		out->prefix = prefix;

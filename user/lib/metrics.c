@@ -267,7 +267,8 @@ static int parse_listen(const char *s, struct sockaddr_storage *ss)
 			return 0;
 	}
 bad:
-	sg_err("bad --metrics '%s' (use ADDR:PORT, e.g. 127.0.0.1:9199 or [::1]:9199)", s);
+	sg_err("bad --metrics '%s' (use ADDR:PORT, e.g. 127.0.0.1:9199 or [::1]:9199)",
+	       sg_quote(s));
 	return -EINVAL;
 }
 

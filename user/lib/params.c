@@ -34,7 +34,7 @@ int sg_enum_parse(const struct sg_enum *table, const char *what, const char *arg
 	for (const struct sg_enum *e = table; e->name && n < sizeof(choices); e++)
 		n += snprintf(choices + n, sizeof(choices) - n, "%s%s",
 			      e == table ? "" : e[1].name ? ", " : " or ", e->name);
-	sg_err("bad %s '%s' (use %s)", what, arg, choices);
+	sg_err("bad %s '%s' (use %s)", what, sg_quote(arg), choices);
 	return -EINVAL;
 }
 
@@ -250,7 +250,7 @@ static int opt_store(const struct sg_opt *o, const char *arg, void *args)
 		errno = 0;
 		dec = strtod(arg, &end);
 		if (errno || *end || end == arg || !isfinite(dec) || dec < o->min || dec > o->max) {
-			sg_err("bad %s '%s' (%ld-%ld)", shown, arg, o->min, o->max);
+			sg_err("bad %s '%s' (%ld-%ld)", shown, sg_quote(arg), o->min, o->max);
 			return -EINVAL;
 		}
 		*(double *)field = dec;
@@ -278,7 +278,7 @@ static int pos_check(const struct sg_verb *v, int n)
 	return -EINVAL;
 }
 
-int sg_params_parse(const struct sg_verb *v, int argc, char **argv, void *args)
+static int params_parse(const struct sg_verb *v, int argc, char **argv, void *args)
 {
 	struct collect c = { .n = 0 };
 	struct option longs[SG_OPTS_MAX + 2];
@@ -327,8 +327,9 @@ int sg_params_parse(const struct sg_verb *v, int argc, char **argv, void *args)
 									  "="), argv[optind - 1]);
 			else
 				snprintf(what, sizeof(what), "-%c", optopt);
-			sg_err("%s '%s' (see 'synguard %s --help')", ch == ':' ?
-			       "no value for option" : "unknown option", what, v->name);
+			sg_err("%s '%s' (see 'synguard %s --help')",
+			       ch == ':' ? "no value for option" : "unknown option", sg_quote(what),
+			       v->name);
 			return -EINVAL;
 		}
 		if (!o)
@@ -347,6 +348,18 @@ int sg_params_parse(const struct sg_verb *v, int argc, char **argv, void *args)
 	if (pos_check(v, argc - optind))
 		return -EINVAL;
 	return optind;
+}
+
+bool sg_usage_error;
+
+int sg_params_parse(const struct sg_verb *v, int argc, char **argv, void *args)
+{
+	int first = params_parse(v, argc, argv, args);
+
+	/* a command line synguard cannot take exits 2, as getopt tools do */
+	if (first < 0)
+		sg_usage_error = true;
+	return first;
 }
 
 bool sg_given_has(const struct sg_given *g, const char *key)

@@ -90,6 +90,7 @@ struct sg_verb {
  * -EINVAL after one line on stderr.
  */
 int sg_params_parse(const struct sg_verb *v, int argc, char **argv, void *args);
+extern bool sg_usage_error; /* sg_params_parse() refused a command line */
 
 void sg_params_usage(const struct sg_verb *v, FILE *f);
 

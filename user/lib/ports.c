@@ -32,12 +32,13 @@ static int sg_port_number(const char **s, unsigned int *port)
 
 	if (!isdigit((unsigned char)*p))
 		return -EINVAL;
-	while (isdigit((unsigned char)*p)) {
-		v = v * 10 + (*p++ - '0');
-		if (v > 65535)
-			return -ERANGE;
-	}
-	if (v == 0)
+	for (; isdigit((unsigned char)*p); p++)
+		if (v <= 65535)
+			v = v * 10 + (*p - '0');
+	/* "0x50" or "80abc" is not a number, whatever its digits */
+	if (isalnum((unsigned char)*p) || *p == '.')
+		return -EINVAL;
+	if (v == 0 || v > 65535)
 		return -ERANGE;
 	*port = v;
 	*s = p;
@@ -46,7 +47,13 @@ static int sg_port_number(const char **s, unsigned int *port)
 
 static int sg_bad_ports(const char *spec, const char *item, size_t len, const char *why)
 {
-	sg_err("bad port list '%s': '%.*s' %s", spec, (int)len, item, why);
+	char it[SG_QUOTE_MAX + 1];
+
+	snprintf(it, sizeof(it), "%.*s", (int)len, item);
+	if (len > SG_QUOTE_MAX)
+		sg_err("bad port list '%s': an item %s", sg_quote(spec), why);
+	else
+		sg_err("bad port list '%s': '%s' %s", sg_quote(spec), sg_quote(it), why);
 	return -EINVAL;
 }
 

@@ -214,7 +214,8 @@ int sg_setting_apply(const char *key, const char *val, struct sg_config *cfg,
 	char keys[256];
 
 	if (!s) {
-		sg_err("unknown key '%s' (keys: %s)", key, sg_settings_keys(keys, sizeof(keys)));
+		sg_err("unknown key '%s' (keys: %s)", sg_quote(key),
+		       sg_settings_keys(keys, sizeof(keys)));
 		return -EINVAL;
 	}
 	return setting_store(s, key, val, cfg, ports, ports_set);

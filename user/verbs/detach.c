@@ -69,7 +69,7 @@ int do_detach(const struct detach_cfg *d)
 	err = sg_attachment_find(ifname, &a);
 	if (err == -ENOENT) {
 		if (!if_nametoindex(ifname))
-			sg_err("no interface '%s' in this network namespace", ifname);
+			sg_err("no interface '%s' in this network namespace", sg_quote(ifname));
 		else
 			sg_err("not attached to %s", ifname);
 		return err;

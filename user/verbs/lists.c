@@ -196,7 +196,7 @@ static int cmd_list_verb(const struct sg_verb *v, int argc, char **argv)
 		return first;
 	op = argv[first];
 	if (strcmp(op, "add") && strcmp(op, "del") && strcmp(op, "list")) {
-		sg_err("unknown %s command '%s' (use add, del or list)", verb, op);
+		sg_err("unknown %s command '%s' (use add, del or list)", verb, sg_quote(op));
 		return -EINVAL;
 	}
 	if (strcmp(op, "list") && argc - first < 3) {

@@ -30,7 +30,7 @@ static int set_one(const char *pair, struct sg_config *cfg, struct sg_ports *por
 	if (!eq || eq == pair || (size_t)(eq - pair) >= sizeof(key)) {
 		char keys[256];
 
-		sg_err("bad setting '%s' (use key=value; keys: %s)", pair,
+		sg_err("bad setting '%s' (use key=value; keys: %s)", sg_quote(pair),
 		       sg_settings_keys(keys, sizeof(keys)));
 		return -EINVAL;
 	}
