@@ -186,3 +186,24 @@ def test_errors_quote_a_bounded_escaped_excerpt(topo, args):
     assert r.returncode != 0 and err.count("\n") == 1 and len(err) < 300, err
     assert all(c.isprintable() for c in err.strip()), err
     assert_clean(topo.server, "sg0")
+
+
+def test_mtu_beyond_single_buffer_xdp(topo):
+    """A veth MTU of 9000 is more than native single-buffer XDP takes: the
+    error names the MTU and the ways out, nothing is left, and skb mode
+    works. (A pair of its own: the topology's peer runs XDP, which caps the
+    MTU.)"""
+    srv = topo.server
+    srv.exec(["ip", "link", "add", "sgm0", "mtu", "9000", "type", "veth", "peer", "name", "sgm1",
+              "mtu", "9000"])
+    try:
+        srv.exec(["ip", "link", "set", "sgm0", "up"])
+        srv.exec(["ip", "link", "set", "sgm1", "up"])
+        r = srv.synguard("attach", "sgm0", "--ports", "80", check=False)
+        assert_one_line_error(r, "MTU 9000", "lower the MTU or use --xdp-mode skb")
+        assert_clean(srv, "sgm0")
+        srv.synguard("attach", "sgm0", "--ports", "80", "--xdp-mode", "skb")
+        srv.synguard("detach", "sgm0")
+        assert_clean(srv, "sgm0")
+    finally:
+        srv.exec(["ip", "link", "del", "sgm0"], check=False)

@@ -39,6 +39,7 @@ struct sg_iface {
 	char name[IF_NAMESIZE];
 };
 int sg_iface_resolve(const char *name, struct sg_iface *out);
+int sg_iface_mtu(const struct sg_iface *ifc);
 
 /* ports.c */
 int sg_ports_parse(const char *spec, struct sg_ports *out);

@@ -50,20 +50,6 @@ int sg_cookies_require(const struct sg_features *f, const struct sg_config *cfg)
 	return 0;
 }
 
-static int sg_iface_mtu(const struct sg_iface *ifc)
-{
-	struct ifreq ifr = {};
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), mtu = -1;
-
-	if (fd < 0)
-		return -1;
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifc->name);
-	if (!ioctl(fd, SIOCGIFMTU, &ifr))
-		mtu = ifr.ifr_mtu;
-	close(fd);
-	return mtu;
-}
-
 /* The values a SYN-ACK from this host's kernel would carry. */
 int sg_cookies_config(const struct sg_iface *ifc, struct sg_config *cfg)
 {

@@ -4,6 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <net/if.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 
 #include "common.h"
 
@@ -25,4 +28,19 @@ int sg_iface_resolve(const char *name, struct sg_iface *out)
 	}
 	snprintf(out->name, sizeof(out->name), "%s", name);
 	return 0;
+}
+
+/* @ifc's MTU, or -1. */
+int sg_iface_mtu(const struct sg_iface *ifc)
+{
+	struct ifreq ifr = {};
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), mtu = -1;
+
+	if (fd < 0)
+		return -1;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifc->name);
+	if (!ioctl(fd, SIOCGIFMTU, &ifr))
+		mtu = ifr.ifr_mtu;
+	close(fd);
+	return mtu;
 }

@@ -415,6 +415,16 @@ int do_attach(const struct attach_cfg *args)
 	err = xdp_program__attach(prog, ifc.ifindex, mode, 0);
 	if (err && attach_refused(&feat))
 		goto out;
+	if (err == -ERANGE && mode == XDP_MODE_NATIVE) {
+		/* the driver's single-buffer XDP limit: the frame and XDP's
+		 * headroom in one page (veth: "Peer MTU is too large to set
+		 * XDP") */
+		sg_err("cannot attach to %s in native mode: its MTU %d is more than the driver "
+		       "takes for single-buffer XDP (about 3500 on veth with 4 KiB pages); "
+		       "lower the MTU or use --xdp-mode skb",
+		       ifc.name, sg_iface_mtu(&ifc));
+		goto out;
+	}
 	if (err) {
 		libxdp_strerror(err, msg, sizeof(msg));
 		sg_err("cannot attach to %s in %s mode: %s%s", ifc.name,
