@@ -567,6 +567,9 @@ static sg_always_inline struct sg_verdict sg_tcp_verdict(struct xdp_md *ctx, str
 		if (bad)
 			return sg_decided(bad);
 	}
+	/* a SYN behind IPv6 headers the kernel alone can judge is its to answer */
+	if (pkt->ext_kernel && (flags & (SG_TCP_SYN | SG_TCP_ACK | SG_TCP_RST)) == SG_TCP_SYN)
+		return sg_decided(SG_STAT_PASS_SYN);
 
 	flags &= SG_TCP_SYN | SG_TCP_RST | SG_TCP_ACK;
 	/* Established flows' packets, the common case, first and shortest:

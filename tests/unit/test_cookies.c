@@ -1131,6 +1131,33 @@ static void test_list_precedence(void **state)
 	cookies_on(false);
 }
 
+/* A SYN behind IPv6 extension headers: answered behind options headers,
+ * left to the kernel behind AH (it holds no SA here), a mobility header or
+ * a routing header with segments left (the packet is bound elsewhere). */
+static void test_syn_behind_ipv6_headers(void **state)
+{
+	static const struct {
+		uint8_t type;
+		__u32 stat;
+	} cases[] = {
+		{ 0, SG_STAT_TX_SYNACK },  { 60, SG_STAT_TX_SYNACK }, { 51, SG_STAT_PASS_SYN },
+		{ 135, SG_STAT_PASS_SYN }, { 43, SG_STAT_PASS_SYN },
+	};
+	struct pkt_spec s;
+	struct pkt p;
+
+	cookies_on(false);
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		syn_spec(&s, 6, 0, &optsets[4]);
+		s.next_ext = 1;
+		s.ext[0].type = cases[i].type;
+		s.ext[0].len8 = 1;
+		build(&s, &p);
+		print_message("extension header %u\n", cases[i].type);
+		expect(&p, cases[i].stat);
+	}
+}
+
 /* A listed source's packet, as one case of test_checks_before_lists(). */
 struct order_case {
 	const char *what;
@@ -1233,6 +1260,7 @@ int run_cookie_tests(void)
 		cmocka_unit_test_setup(test_live_ack_handshake_limit, harness_reset),
 		cmocka_unit_test_setup(test_list_precedence, harness_reset),
 		cmocka_unit_test_setup(test_checks_before_lists, harness_reset),
+		cmocka_unit_test_setup(test_syn_behind_ipv6_headers, harness_reset),
 	};
 
 	return cmocka_run_group_tests_name("cookies", tests, cookie_setup, cookie_teardown);
