@@ -45,5 +45,6 @@ int run_cookie_tests(void);
 int run_policy_tests(void);
 int run_path_tests(void);
 int run_synproxy_tests(void);
+int run_fuzz_tests(void);
 
 #endif

@@ -28,6 +28,7 @@ int main(int argc, char **argv)
 	failed += run_policy_tests();
 	failed += run_path_tests();
 	failed += run_synproxy_tests();
+	failed += run_fuzz_tests();
 	harness_fini();
 	return failed ? 1 : 0;
 }

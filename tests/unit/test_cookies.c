@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 
 #include "harness.h"
+#include "cookie_ref.h"
 #include "siphash_ref.h"
 
 #define LPORT	8099		/* protected, with a real listener on it */
@@ -54,62 +55,9 @@ static void cookies_on(bool ecn)
 	cookies_on_oos(ecn, SG_OOS_ATTACK);
 }
 
-static uint64_t tai_period(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_TAI, &ts);
-	return ((uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec) >> SG_COOKIE_PERIOD_SHIFT;
-}
-
-static void put_le64(uint8_t *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = v >> (8 * i);
-}
-
 static uint32_t be32(const uint8_t *p)
 {
 	return (uint32_t)p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3];
-}
-
-/* The MAC as docs/design.md documents it, computed from scratch. */
-static uint32_t ref_mac(int family, const uint8_t *saddr, const uint8_t *daddr,
-			const uint8_t *sport_be, const uint8_t *dport_be, uint32_t isn,
-			uint64_t period, uint32_t data)
-{
-	uint8_t msg[64], ekey[16], key[16];
-	uint64_t epoch = period >> SG_DEFAULT_KEY_SHIFT, w;
-	size_t n = 0;
-
-	/* per-epoch key: SipHash(master, epoch || 1), SipHash(master, epoch || 2) */
-	put_le64(msg, epoch);
-	put_le64(msg + 8, 1);
-	put_le64(ekey, siphash_ref(master, msg, 16));
-	put_le64(msg + 8, 2);
-	put_le64(ekey + 8, siphash_ref(master, msg, 16));
-	memcpy(key, ekey, 16);
-
-	/* words: addresses as network-order 32-bit values, high word first */
-	if (family == 6) {
-		for (int i = 0; i < 4; i++, n += 8) {
-			const uint8_t *a = i < 2 ? saddr + 8 * i : daddr + 8 * (i - 2);
-
-			w = (uint64_t)(*(uint32_t *)a) << 32 | *(uint32_t *)(a + 4);
-			put_le64(msg + n, w);
-		}
-	} else {
-		w = (uint64_t)(*(uint32_t *)saddr) << 32 | *(uint32_t *)daddr;
-		put_le64(msg + n, w);
-		n += 8;
-	}
-	w = (uint64_t)isn << 32 | (uint32_t)(*(uint16_t *)sport_be) << 16 | *(uint16_t *)dport_be;
-	put_le64(msg + n, w);
-	n += 8;
-	/* then 7 bytes: 40 bits of period, the data, the family */
-	put_le64(msg + n, (period & ((1ULL << 40) - 1)) << 16 | data << 8 | family);
-	n += 7;
-	return siphash_ref(key, msg, n) & ((1u << 22) - 1);
 }
 
 struct optset {
@@ -253,7 +201,7 @@ static void check_synack(const struct pkt_spec *s, const struct optset *o, bool 
 		now--;		/* the period turned over between the run and now */
 	assert_int_equal(period_bits, now & 3);
 	assert_int_equal(out->cookie >> 10,
-			 ref_mac(s->family, in.data + in.l3 + (s->family == 4 ? 12 : 8),
+			 ref_mac(master, s->family, in.data + in.l3 + (s->family == 4 ? 12 : 8),
 				 in.data + in.l3 + (s->family == 4 ? 16 : 24), in.data + in.l4,
 				 in.data + in.l4 + 2, s->seq, now, data));
 }
