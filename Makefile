@@ -37,7 +37,7 @@ DISPATCHER := $(BUILD)/bpf/xdp-dispatcher.o
 TEST_BPF  := $(patsubst tests/bpf/%.bpf.c,$(BUILD)/tests/%.bpf.o,$(wildcard tests/bpf/*.bpf.c))
 BENCH_BPF := $(patsubst bench/bpf/%.bpf.c,$(BUILD)/bench/%.bpf.o,$(wildcard bench/bpf/*.bpf.c))
 
-.PHONY: all docs check-deps deps test-deps bench-deps test unit e2e vmtest demo bench install uninstall deb vmlinux \
+.PHONY: all docs check-deps deps test-deps bench-deps test unit e2e fuzz vmtest demo bench install uninstall deb vmlinux \
 	clean
 .DEFAULT_GOAL := all
 # Keep the BPF object and skeleton: they are intermediates of build/synguard.
@@ -108,6 +108,25 @@ $(BUILD)/bench/%.bpf.o: bench/bpf/%.bpf.c vmlinux.h | $(BUILD)
 	@mkdir -p $(dir $@)
 	$(CLANG) $(BPF_CFLAGS) -MMD -MP -c $< -o $@
 
+# The CLI built with AddressSanitizer and UndefinedBehaviorSanitizer
+# (build/san/synguard, which tests/run.sh runs the CLI tests against), and
+# libFuzzer targets for every parser (tests/fuzz/), on the same objects.
+SAN_FLAGS   := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+	       -fno-sanitize-recover=all
+SAN_CFLAGS  := $(SAN_FLAGS) -fsanitize=fuzzer-no-link -Wall -Wno-unused-parameter -std=gnu11 \
+	       -D_GNU_SOURCE -DSG_VERSION='"$(VERSION)"' -DSG_LIBDIR='"$(PREFIX)/lib/synguard"' \
+	       -Iinclude -I$(BUILD) -Iuser/lib -Iuser/verbs
+SAN_OBJS    := $(patsubst $(BUILD)/user/%,$(BUILD)/san/user/%,$(USER_OBJS))
+FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+$(BUILD)/san/user/%.o: user/%.c | $(BUILD) $(SKELS)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(SAN_CFLAGS) -MMD -MP -c $< -o $@
+$(BUILD)/san/synguard: $(SAN_OBJS)
+	$(CLANG) $(SAN_FLAGS) $^ -o $@ $(LDLIBS)
+$(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(filter-out $(BUILD)/san/user/main.o,$(SAN_OBJS))
+	@mkdir -p $(dir $@)
+	$(CLANG) $(SAN_CFLAGS) -fsanitize=fuzzer -Itests/fuzz $(filter %.c %.o,$^) -o $@ $(LDLIBS)
+
 # Unit tests reuse the loader's objects, minus its main().
 $(BUILD)/tests/%.o: tests/unit/%.c | $(BUILD) $(SKELS)
 	@mkdir -p $(dir $@)
@@ -123,7 +142,8 @@ $(BUILD)/unit_tests: $(UNIT_OBJS) $(filter-out $(BUILD)/user/main.o,$(USER_OBJS)
 $(BUILD): check-deps
 	@mkdir -p $(BUILD)
 
-test: test-deps $(BUILD)/synguard $(BUILD)/synflood $(DISPATCHER) $(DOCS) $(BUILD)/unit_tests $(TEST_BPF)
+test: test-deps $(BUILD)/synguard $(BUILD)/synflood $(DISPATCHER) $(DOCS) $(BUILD)/unit_tests $(TEST_BPF) \
+		$(BUILD)/san/synguard $(FUZZ_TARGETS)
 	@tests/run.sh
 
 # T=PATTERN runs the unit tests whose names match (e.g. T='test_handoff*').
@@ -132,6 +152,12 @@ unit: test-deps $(BUILD)/unit_tests $(TEST_BPF)
 
 e2e: test-deps $(BUILD)/synguard $(BUILD)/synflood $(DISPATCHER) $(DOCS) $(TEST_BPF)
 	@tests/run.sh e2e
+
+# The long fuzzing run: tens of millions of frames through the packet
+# fuzzer, and each parser fuzzer for minutes (SG_FUZZ_FRAMES, SG_FUZZ_SECS).
+fuzz: test-deps $(BUILD)/unit_tests $(TEST_BPF) $(FUZZ_TARGETS)
+	SG_FUZZ_FRAMES=$${SG_FUZZ_FRAMES:-30000000} T='test_fuzz*' tests/run.sh unit
+	SG_FUZZ_SECS=$${SG_FUZZ_SECS:-300} tests/run.sh fuzz
 
 # The kernel matrix alone (KERNELS= picks kernels): see tests/vm/matrix.sh.
 vmtest: test-deps $(BUILD)/synguard $(BUILD)/synflood $(DISPATCHER) $(BUILD)/unit_tests $(TEST_BPF)
@@ -197,4 +223,4 @@ clean:
 	rm -rf $(BUILD)
 
 -include $(wildcard $(BUILD)/*.d $(BUILD)/user/*.d $(BUILD)/user/*/*.d \
-	$(BUILD)/tests/*.d $(BUILD)/bench/*.d)
+	$(BUILD)/tests/*.d $(BUILD)/bench/*.d $(BUILD)/san/user/*/*.d $(BUILD)/san/user/*.d)

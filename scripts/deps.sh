@@ -29,6 +29,7 @@ test_pkgs=(
 	iproute2 iputils-ping ethtool procps kmod util-linux
 	nginx-light curl python3 python3-scapy python3-pytest
 	libcmocka-dev man-db tmux clang-format git nftables
+	libclang-rt-dev	# libFuzzer and the sanitizers' runtimes
 )
 # the kernel matrix: qemu, the initramfs, Debian's kernels; xdp-loader
 # for the coexistence test

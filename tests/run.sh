@@ -6,9 +6,10 @@
 # and the kernel matrix (the same tests in VMs, tests/vm/matrix.sh). Prints
 # one closing line: "N passed, N failed, N skipped".
 #
-#   tests/run.sh [all|unit|e2e|vm|guest] [pytest args...]
+#   tests/run.sh [all|unit|e2e|fuzz|san|vm|guest] [pytest args...]
 #
-# all: the C style check, unit, e2e, then vm. guest: what each VM of the matrix runs (unit,
+# all: the C style check, unit (the packet fuzzer's bounded run included),
+# e2e, fuzz (the parsers), san (the CLI tests under sanitizers), then vm. guest: what each VM of the matrix runs (unit,
 # and the e2e tests marked `matrix`). SG_VM=0 leaves the matrix out.
 set -u
 cd "$(dirname "$0")/.."
@@ -93,6 +94,52 @@ PY
 		echo "end-to-end tests reported nothing" >&2
 		status=1
 	fi
+fi
+
+# Hostile input, on the host: the parsers fuzzed (libFuzzer, tests/fuzz/,
+# from the corpus in the tree), and the CLI tests against the CLI built with
+# AddressSanitizer and UndefinedBehaviorSanitizer. `make fuzz` runs longer.
+if [ "$what" = all ] || [ "$what" = fuzz ]; then
+	secs=${SG_FUZZ_SECS:-3}
+	echo "== parser fuzzing (libFuzzer, $secs s each) =="
+	for f in build/fuzz/fuzz_*; do
+		name=$(basename "$f")
+		mkdir -p "build/fuzz/corpus/$name" "tests/fuzz/corpus/$name"
+		if (cd build/fuzz && "./$name" -max_total_time="$secs" -max_len=4096 -timeout=10 \
+			"corpus/$name" "../../tests/fuzz/corpus/$name") >"build/fuzz/$name.log" 2>&1; then
+			echo "$name: $(grep -o 'Done [0-9]* runs in [0-9]* second(s)' \
+				"build/fuzz/$name.log" | tail -n 1)"
+			passed=$((passed + 1))
+		else
+			echo "$name FAILED (build/fuzz/$name.log, the input: build/fuzz/crash-*):"
+			grep -m 3 -E 'ERROR|refused|runtime error' "build/fuzz/$name.log"
+			failed=$((failed + 1))
+			status=1
+		fi
+	done
+fi
+if [ "$what" = all ] || [ "$what" = san ]; then
+	echo "== the CLI tests under ASan and UBSan (build/san/synguard) =="
+	rm -f build/san.xml
+	SG_SYNGUARD=$PWD/build/san/synguard ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+		UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		/usr/bin/python3 -m pytest tests/e2e/test_cli.py tests/e2e/test_config.py \
+		tests/e2e/test_lists.py -q -p no:cacheprovider --junitxml=build/san.xml
+	[ $? -eq 0 ] || status=1
+	read -r p f k <<<"$(/usr/bin/python3 - <<'PY'
+import xml.etree.ElementTree as ET
+try:
+    r = ET.parse("build/san.xml").getroot()
+    s = r if r.tag == "testsuite" else r.find("testsuite")
+    t, f, e, sk = (int(s.get(k, 0)) for k in ("tests", "failures", "errors", "skipped"))
+    print(t - f - e - sk, f + e, sk)
+except Exception:
+    print(0, 1, 0)
+PY
+)"
+	passed=$((passed + p))
+	failed=$((failed + f))
+	skipped=$((skipped + k))
 fi
 
 # The host's own line of the README's "Tested kernels" (tests/vm/table.sh).

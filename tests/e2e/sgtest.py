@@ -18,7 +18,8 @@ import tempfile
 import time
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-SYNGUARD = os.path.join(REPO, "build", "synguard")
+# SG_SYNGUARD: another build of the CLI, e.g. the sanitizers' (build/san/synguard)
+SYNGUARD = os.environ.get("SG_SYNGUARD") or os.path.join(REPO, "build", "synguard")
 XDP_PASS_OBJ = os.path.join(REPO, "build", "tests", "xdp_pass.bpf.o")
 SCAPY_PY = "/usr/bin/python3"  # Debian's interpreter, where scapy lives
 SEND_PACKETS = os.path.join(os.path.dirname(__file__), "send_packets.py")

@@ -18,6 +18,8 @@ extern int sg_verbose;
 extern const char *sg_prog_name;
 void sg_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void sg_err_capture(char *buf, size_t len);
+char *sg_err_captured(size_t *len);
+void sg_err_capture_restore(char *buf, size_t len);
 #define SG_QUOTE_MAX 48
 const char *sg_quote(const char *s);
 extern bool sg_info_to_stderr;

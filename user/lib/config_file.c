@@ -85,6 +85,8 @@ static void add_ports(struct sg_file_config *out, const char *val)
 static int handler(void *user, const char *section, const char *name, const char *value)
 {
 	struct parse_state *st = user;
+	size_t outer_len;
+	char *outer = sg_err_captured(&outer_len);
 
 	if (st->reason[0])
 		return 0;		/* report the first problem only */
@@ -115,7 +117,7 @@ static int handler(void *user, const char *section, const char *name, const char
 		if (!strcmp(name, "cookies"))
 			st->out->cookies_set = true;
 	}
-	sg_err_capture(NULL, 0);
+	sg_err_capture_restore(outer, outer_len);
 	return st->reason[0] ? 0 : 1;
 }
 
@@ -124,11 +126,35 @@ static int handler(void *user, const char *section, const char *name, const char
 #define SG_CONF_LINE_MAX (INI_MAX_LINE - 2)
 #define SG_CONF_SIZE_MAX (1 << 20)
 
-/* The file at @path in a NUL-terminated buffer, if it is a regular text
- * file of at most SG_CONF_SIZE_MAX bytes with lines inih reads whole. */
-static char *conf_read(const char *path)
+/* Are the @len bytes at @buf text whose lines inih reads whole? */
+static int conf_check(const char *name, const char *buf, size_t len)
 {
-	size_t len = 0, line = 1, col = 0;
+	size_t line = 1, col = 0;
+
+	for (size_t i = 0; i < len; i++, col++) {
+		if (!buf[i]) {
+			sg_err("%s:%zu: not a text file (a NUL byte)", name, line);
+			return -EINVAL;
+		}
+		if (buf[i] == '\n') {
+			line++;
+			col = -1;
+		} else if (col == SG_CONF_LINE_MAX) {
+			sg_err("%s:%zu: line longer than %d bytes, the most inih reads "
+			       "(split a long ports, allow or deny list over several lines "
+			       "of its key: they add up)",
+			       name, line, SG_CONF_LINE_MAX);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/* The file at @path in a NUL-terminated buffer (*@len bytes), if it is a
+ * regular file of at most SG_CONF_SIZE_MAX bytes. */
+static char *conf_read(const char *path, size_t *lenp)
+{
+	size_t len = 0;
 	struct stat st;
 	char *buf;
 	ssize_t n;
@@ -160,53 +186,48 @@ static char *conf_read(const char *path)
 	if (len > SG_CONF_SIZE_MAX) {
 		sg_err("%s is larger than %d bytes, more than a configuration file needs", path,
 		       SG_CONF_SIZE_MAX);
-		goto fail;
-	}
-	for (size_t i = 0; i < len; i++, col++) {
-		if (!buf[i]) {
-			sg_err("%s:%zu: not a text file (a NUL byte)", path, line);
-			goto fail;
-		}
-		if (buf[i] == '\n') {
-			line++;
-			col = -1;
-		} else if (col == SG_CONF_LINE_MAX) {
-			sg_err("%s:%zu: line longer than %d bytes, the most inih reads "
-			       "(split a long ports, allow or deny list over several lines "
-			       "of its key: they add up)",
-			       path, line, SG_CONF_LINE_MAX);
-			goto fail;
-		}
+		free(buf);
+		return NULL;
 	}
 	buf[len] = '\0';
+	*lenp = len;
 	return buf;
-fail:
-	free(buf);
-	return NULL;
 }
 
-int sg_file_config_load(const char *path, struct sg_file_config *out)
+int sg_file_config_parse(const char *name, const char *text, size_t len, struct sg_file_config *out)
 {
 	struct parse_state st = { .out = out };
-	char *text = conf_read(path);
 	int line;
 
-	if (!text)
+	if (conf_check(name, text, len))
 		return -EINVAL;
 	out->ports_set = false;
 	memset(&out->ports, 0, sizeof(out->ports));
 	line = ini_parse_string(text, handler, &st);
-	free(text);
 	if (line == -2) {
-		sg_err("%s: out of memory", path);
+		sg_err("%s: out of memory", name);
 		return -ENOMEM;
 	}
 	if (line) {
-		sg_err("%s:%d: %s", path, line, st.reason[0] ? st.reason :
-		       "not a setting (use key = value, [synguard] or a # comment)");
+		sg_err("%s:%d: %s", name, line,
+		       st.reason[0] ? st.reason
+				    : "not a setting (use key = value, [synguard] or a # comment)");
 		return -EINVAL;
 	}
 	return 0;
+}
+
+int sg_file_config_load(const char *path, struct sg_file_config *out)
+{
+	size_t len = 0;
+	char *text = conf_read(path, &len);
+	int err;
+
+	if (!text)
+		return -EINVAL;
+	err = sg_file_config_parse(path, text, len, out);
+	free(text);
+	return err;
 }
 
 void sg_file_config_free(struct sg_file_config *c)

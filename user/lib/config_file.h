@@ -24,6 +24,10 @@ struct sg_file_config {
 	char interface[IF_NAMESIZE];	/* for 'synguard run'; empty if not given */
 };
 
+/* The configuration in the @len bytes of NUL-terminated @text, errors
+ * naming it @name: what sg_file_config_load() does once it has read a file. */
+int sg_file_config_parse(const char *name, const char *text, size_t len,
+			 struct sg_file_config *out);
 int sg_file_config_load(const char *path, struct sg_file_config *out);
 void sg_file_config_free(struct sg_file_config *c);
 int sg_conf_path_resolve(const char *file, struct sg_conf_path *out);

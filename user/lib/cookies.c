@@ -85,22 +85,44 @@ static int sg_hex(int c)
 	return isdigit(c) ? c - '0' : isxdigit(c) ? (tolower(c) - 'a' + 10) : -1;
 }
 
-/* A key file holds 32 hex digits (128 bits), e.g. from
- * 'head -c16 /dev/urandom | od -An -tx1 | tr -d " \n"'. */
+/* A key file's @n bytes at @buf (named @name in errors): 32 hex digits
+ * (128 bits), e.g. from 'head -c16 /dev/urandom | od -An -tx1 | tr -d " \n"',
+ * and trailing white space. */
+int sg_cookie_key_parse(const char *name, const char *buf, size_t n, struct sg_cookie_key *key)
+{
+	unsigned char raw[16];
+
+	memset(key, 0, sizeof(*key));
+	while (n && isspace((unsigned char)buf[n - 1]))
+		n--;
+	if (n != 32) {
+		sg_err("bad key file %s: expected 32 hex digits (128 bits)", name);
+		return -EINVAL;
+	}
+	for (int i = 0; i < 16; i++) {
+		int hi = sg_hex((unsigned char)buf[2 * i]),
+		    lo = sg_hex((unsigned char)buf[2 * i + 1]);
+
+		if (hi < 0 || lo < 0) {
+			sg_err("bad key file %s: expected 32 hex digits (128 bits)", name);
+			return -EINVAL;
+		}
+		raw[i] = hi << 4 | lo;
+	}
+	memcpy(key->k, raw, sizeof(raw));
+	return 0;
+}
+
+/* The key in the file at @path, or a random one when @path is NULL. */
 int sg_cookie_key_load(const char *path, struct sg_cookie_key *key)
 {
 	unsigned char raw[16];
 	char buf[128];
-	size_t n = 0;
+	size_t n;
 	FILE *f;
 
 	memset(key, 0, sizeof(*key));
-	if (!path) {
-		if (getrandom(raw, sizeof(raw), 0) != sizeof(raw)) {
-			sg_err("getrandom() failed: %s", strerror(errno));
-			return -errno;
-		}
-	} else {
+	if (path) {
 		f = fopen(path, "r");
 		if (!f) {
 			sg_err("cannot read key file %s: %s", path, strerror(errno));
@@ -108,21 +130,11 @@ int sg_cookie_key_load(const char *path, struct sg_cookie_key *key)
 		}
 		n = fread(buf, 1, sizeof(buf) - 1, f);
 		fclose(f);
-		while (n && isspace((unsigned char)buf[n - 1]))
-			n--;
-		if (n != 32) {
-			sg_err("bad key file %s: expected 32 hex digits (128 bits)", path);
-			return -EINVAL;
-		}
-		for (int i = 0; i < 16; i++) {
-			int hi = sg_hex((unsigned char)buf[2 * i]), lo = sg_hex((unsigned char)buf[2 * i + 1]);
-
-			if (hi < 0 || lo < 0) {
-				sg_err("bad key file %s: expected 32 hex digits (128 bits)", path);
-				return -EINVAL;
-			}
-			raw[i] = hi << 4 | lo;
-		}
+		return sg_cookie_key_parse(path, buf, n, key);
+	}
+	if (getrandom(raw, sizeof(raw), 0) != sizeof(raw)) {
+		sg_err("getrandom() failed: %s", strerror(errno));
+		return -errno;
 	}
 	memcpy(key->k, raw, sizeof(raw));
 	return 0;

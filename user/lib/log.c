@@ -27,6 +27,20 @@ void sg_err_capture(char *buf, size_t len)
 		buf[0] = '\0';
 }
 
+/* The capture in place, for a caller that captures in its turn and puts
+ * it back with sg_err_capture_restore() (which keeps what it holds). */
+char *sg_err_captured(size_t *len)
+{
+	*len = sg_err_len;
+	return sg_err_buf;
+}
+
+void sg_err_capture_restore(char *buf, size_t len)
+{
+	sg_err_buf = buf;
+	sg_err_len = len;
+}
+
 void sg_err(const char *fmt, ...)
 {
 	va_list ap;
@@ -47,28 +61,31 @@ void sg_err(const char *fmt, ...)
 }
 
 /*
- * @s as an error quotes it: at most SG_QUOTE_MAX bytes, then "..." and the
- * whole length, with bytes outside printable ASCII (and quotes and
- * backslashes) escaped, so a huge or binary input costs one short line.
- * Four calls can share one message.
+ * @s as an error quotes it: at most SG_QUOTE_MAX characters, bytes outside
+ * printable ASCII (and quotes and backslashes) written \xNN, then "..."
+ * and the input's length when cut, so a huge or binary input costs one
+ * short line. Four calls can share one message.
  */
 const char *sg_quote(const char *s)
 {
-	static __thread char bufs[4][4 * SG_QUOTE_MAX + 32];
+	static __thread char bufs[4][SG_QUOTE_MAX + 32];
 	static __thread unsigned int next;
 	char *b = bufs[next++ & 3], *o = b;
-	size_t len = s ? strlen(s) : 0;
+	size_t len = s ? strlen(s) : 0, i;
 
-	for (size_t i = 0; i < len && i < SG_QUOTE_MAX; i++) {
+	for (i = 0; i < len; i++) {
 		unsigned char c = s[i];
+		bool esc = c < 0x20 || c >= 0x7f || c == '\\' || c == '\'';
 
-		if (c < 0x20 || c >= 0x7f || c == '\\' || c == '\'')
+		if (o - b + (esc ? 4 : 1) > SG_QUOTE_MAX)
+			break;
+		if (esc)
 			o += sprintf(o, "\\x%02x", c);
 		else
 			*o++ = c;
 	}
 	*o = '\0';
-	if (len > SG_QUOTE_MAX)
+	if (i < len)
 		sprintf(o, "...(%zu bytes)", len);
 	return b;
 }
