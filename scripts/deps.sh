@@ -27,7 +27,7 @@ build_pkgs=(
 )
 test_pkgs=(
 	iproute2 iputils-ping ethtool procps kmod util-linux
-	nginx-light curl python3 python3-scapy python3-pytest
+	nginx-light curl wrk python3 python3-scapy python3-pytest
 	libcmocka-dev man-db tmux clang-format git nftables
 	libclang-rt-dev	# libFuzzer and the sanitizers' runtimes
 )

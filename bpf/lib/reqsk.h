@@ -11,6 +11,7 @@
 #define SG_BPF_REQSK_H
 
 #include "common.h"
+#include "handshakes.h"
 #include "ack.h"
 #include "handoff.h"
 #include "live.h"
@@ -60,7 +61,7 @@ static sg_always_inline int sg_tc_assign(struct __sk_buff *skb, const struct sg_
 	bpf_sk_release(skc);
 	if (ret)
 		goto fail;
-	sg_count(SG_STAT_INFO_HANDSHAKES, 0);
+	sg_count_handshake(pkt);
 	return SG_TC_ACT_OK;
 fail:
 	/* Passing it on would only make the listener reset the client. */

@@ -13,6 +13,7 @@
 #define SG_BPF_SYNPROXY_H
 
 #include "common.h"
+#include "handshakes.h"
 #include "clock.h"
 #include "cookie.h"
 #include "limits.h"
@@ -138,7 +139,7 @@ static sg_always_inline __u32 sg_synproxy_ack_verdict(struct xdp_md *ctx, struct
 		return SG_STAT_DROP_COOKIE_BAD;
 	if (sg_limit_handshake(pkt, cfg, bpf_jiffies64(), sg_hz()))
 		return SG_STAT_DROP_HANDSHAKE_RATE_LIMITED;
-	sg_count(SG_STAT_INFO_HANDSHAKES, 0);
+	sg_count_handshake(pkt);
 	return SG_STAT_PASS_COOKIE_ACK;
 }
 

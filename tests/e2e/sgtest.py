@@ -198,6 +198,7 @@ http {{
         listen [::]:{port} backlog=4096;
         root {tmp}/www;
         location / {{ }}
+        location = /status {{ stub_status; }}
     }}
 }}
 """

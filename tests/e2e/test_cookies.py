@@ -600,3 +600,33 @@ def test_ipv4_connection_to_a_dual_stack_listener_from_before_the_attach(topo):
     assert hold.wait(10) == 0
     s = srv.synguard_json("stats", "sg0", "--json", "--interval", "0")
     assert s["drops"]["cookie_bad"] + s["drops"]["cookie_expired"] == 0
+
+
+def nginx_accepts(cli):
+    """nginx's accepted connections (stub_status), this request's included."""
+    out = cli.exec(["curl", "-s", "--max-time", "5", "http://%s/status" % sgtest.SERVER4]).stdout
+    return int(out.split("\n")[2].split()[0])
+
+
+@pytest.mark.cookies
+def test_handshakes_counted_once_under_concurrency(web):
+    """wrk, 2 threads and 200 connections with Connection: close, through
+    cookies always: each connection nginx accepts is one handshake. The ACK
+    and the request right behind it both reach TC when the second is judged
+    before the first has made its socket, and used to count two."""
+    srv, cli = web.server, web.client
+    # no TIME-WAIT on the server: a SYN reusing the 4-tuple of one (the
+    # client's ports wrap in this run) goes to the kernel, rightly
+    srv.exec(["sysctl", "-qw", "net.ipv4.tcp_max_tw_buckets=0"])
+    srv.synguard("attach", "sg0", "--ports", "80", "--cookies", "always")
+    a1 = nginx_accepts(cli)
+    h1, k1 = counter(srv, "handshakes"), counter(srv, "syn")
+    cli.exec(["wrk", "-t2", "-c200", "-d1s", "-H", "Connection: close",
+              "http://%s/" % sgtest.SERVER4], timeout=30)
+    h2, k2 = counter(srv, "handshakes"), counter(srv, "syn")
+    a2 = nginx_accepts(cli)
+    accepted, handshakes = a2 - a1 - 1, h2 - h1
+    assert accepted > 1000, accepted
+    assert k2 == k1, "SYNs left to the kernel: %d of %d" % (k2 - k1, accepted)
+    assert handshakes == accepted, (handshakes, accepted)
+    srv.synguard("detach", "sg0")

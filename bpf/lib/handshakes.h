@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * The handshakes counter counts each connection once. A client's ACK and
+ * the request right behind it both carry the cookie, and when the second
+ * is judged before the first has made its socket, both complete a
+ * handshake: the kernel keeps one child, and the counter must count one.
+ * hs_seen_map remembers the handshakes counted lately, by 4-tuple and the
+ * client's ISN; an LRU map, since the twin follows within microseconds.
+ */
+#ifndef SG_BPF_HANDSHAKES_H
+#define SG_BPF_HANDSHAKES_H
+
+#include "common.h"
+#include "cookie.h"
+#include "parse.h"
+#include "stats.h"
+
+struct sg_hs_key {
+	struct sg_flow flow;
+	__u32 isn; /* the client's, host order */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__uint(map_flags, BPF_F_NO_COMMON_LRU); /* per-CPU free lists: no shared lock */
+	__type(key, struct sg_hs_key);
+	__type(value, __u8);
+} hs_seen_map SEC(".maps");
+
+/* Counts the handshake @pkt's ACK completes, unless its twin did. */
+static sg_always_inline void sg_count_handshake(const struct sg_pkt *pkt)
+{
+	struct sg_hs_key k;
+	__u8 one = 1;
+
+	sg_flow_from_pkt(pkt, &k.flow);
+	k.isn = bpf_ntohl(pkt->tcp->seq) - 1;
+	if (bpf_map_update_elem(&hs_seen_map, &k, &one, BPF_NOEXIST) != -17 /* EEXIST */)
+		sg_count(SG_STAT_INFO_HANDSHAKES, 0);
+}
+
+#endif /* SG_BPF_HANDSHAKES_H */
