@@ -502,14 +502,16 @@ static sg_always_inline bool sg_ack6_candidate(void *data, void *data_end)
 }
 
 /*
- * The IPv4 header checksum and the addresses (sanity.h) of the TCP packet
- * @loc finds in the frame: 0, or the drop counter. A global function, so
+ * The IPv4 header checksum and the addresses (sanity.h) of the SYN @loc
+ * finds in the frame: 0, the drop counter, or SG_STAT_PASS_SYN for one
+ * behind IPv6 headers only the kernel can judge. A global function, so
  * that the verifier checks its loop and branches once, not on every path
  * to it; the frame is @ctx's, read again.
  */
 __noinline int sg_sanity_check(struct xdp_md *ctx, const struct sg_pkt_loc *loc)
 {
 	struct sg_pkt pkt;
+	int bad;
 
 	if (!ctx || !loc)
 		return 0;
@@ -522,7 +524,13 @@ __noinline int sg_sanity_check(struct xdp_md *ctx, const struct sg_pkt_loc *loc)
 			return SG_STAT_DROP_IPV4_BAD_CHECKSUM;
 		return sg_addr4_verdict(pkt.data, pkt.ip4);
 	}
-	return pkt.ip6 ? sg_addr6_verdict(pkt.data, pkt.ip6) : 0;
+	if (!pkt.ip6)
+		return 0;
+	bad = sg_addr6_verdict(pkt.data, pkt.ip6);
+	if (!bad && pkt.l4_off != pkt.l3_off + sizeof(struct ipv6hdr) &&
+	    sg_ip6_ext_kernel(pkt.ip6, pkt.data_end))
+		return SG_STAT_PASS_SYN;
+	return bad;
 }
 
 /*
@@ -567,9 +575,6 @@ static sg_always_inline struct sg_verdict sg_tcp_verdict(struct xdp_md *ctx, str
 		if (bad)
 			return sg_decided(bad);
 	}
-	/* a SYN behind IPv6 headers the kernel alone can judge is its to answer */
-	if (pkt->ext_kernel && (flags & (SG_TCP_SYN | SG_TCP_ACK | SG_TCP_RST)) == SG_TCP_SYN)
-		return sg_decided(SG_STAT_PASS_SYN);
 
 	flags &= SG_TCP_SYN | SG_TCP_RST | SG_TCP_ACK;
 	/* Established flows' packets, the common case, first and shortest:

@@ -28,7 +28,6 @@ struct sg_pkt {
 	__u8 vlan_depth;
 	__u8 first_frag;		/* offset 0 with more fragments to come */
 	__u8 checked;			/* a SYN whose checksum and addresses are sound */
-	__u8 ext_kernel;		/* IPv6 headers only the kernel can judge */
 };
 
 struct sg_vlan_hdr {
@@ -141,11 +140,6 @@ static sg_always_inline struct sg_verdict sg_parse_ipv6(struct sg_pkt *pkt, void
 		if ((void *)(hdr + 8) > pkt->data_end)
 			return sg_decided(SG_STAT_DROP_IPV6_EXT_TRUNCATED);
 		len = sg_ipv6_ext_len(nexthdr, hdr);
-		/* AH (no SA here), mobility, and a routing header with
-		 * segments left (the packet is bound elsewhere) */
-		if (nexthdr == SG_IPPROTO_AH || nexthdr == SG_IPPROTO_MH ||
-		    (nexthdr == SG_IPPROTO_ROUTING && hdr[3]))
-			pkt->ext_kernel = 1;
 		if (nexthdr == SG_IPPROTO_FRAGMENT) {
 			/* hdr[2..3]: offset << 3 | M */
 			__u16 off = ((__u16)hdr[2] << 8) | hdr[3];

@@ -107,4 +107,30 @@ static sg_always_inline __u32 sg_addr6_verdict(const void *eth, const struct ipv
 	return 0;
 }
 
+/* Does the IPv6 packet at @ip6 carry, before TCP, a header only the
+ * kernel can judge: AH (it has no SA here, and drops the packet), a
+ * mobility header (no TCP follows one), or a routing header with segments
+ * left (the packet is bound for another host)? Its chain is known sound
+ * (sg_parse_ipv6() walked it). */
+static sg_always_inline bool sg_ip6_ext_kernel(const struct ipv6hdr *ip6, const void *end)
+{
+	const __u8 *hdr = (const __u8 *)(ip6 + 1);
+	__u8 next = ip6->nexthdr;
+
+#pragma unroll
+	for (int i = 0; i < SG_MAX_IPV6_EXT; i++) {
+		__u32 len;
+
+		if (next == SG_IPPROTO_TCP || (const void *)(hdr + 8) > end)
+			return false;
+		if (next == SG_IPPROTO_AH || next == SG_IPPROTO_MH ||
+		    (next == SG_IPPROTO_ROUTING && hdr[3]))
+			return true;
+		len = next == SG_IPPROTO_FRAGMENT ? 8 : (hdr[1] + 1) * 8;
+		next = hdr[0];
+		hdr += len;
+	}
+	return false;
+}
+
 #endif /* SG_BPF_SANITY_H */
