@@ -6,7 +6,8 @@
  * (peers.h), conn_map and live_sk_map (live.h), limits_map (limits.h), the
  * allow and deny tries (lists.h), syn_rate_map and the attack state
  * (adaptive.h), the clock (clock.h), handoff_map, handoff_scratch and
- * the handoff state (handoff.h), and hs_seen_map (handshakes.h). The loader pins them all under
+ * the handoff state (handoff.h), and hs_seen_map and hs_scratch
+ * (handshakes.h). The loader pins them all under
  * /sys/fs/bpf/synguard/net<cookie>/if<ifindex>/ by their names.
  *
  * What every packet reads is a global variable in a data section of its
