@@ -35,6 +35,13 @@ int sg_parse_number(const char *opt, const char *arg, long min, long max, long *
 int sg_read_ints(const char *path, long *v, int n);
 int sg_read_int(const char *path);
 
+/* lock.c: changes to attachments, one at a time. sg_change_lock() returns
+ * the lock's fd, SG_LOCK_NONE where there is nothing to lock with, or
+ * -EBUSY after a line on stderr. */
+#define SG_LOCK_NONE (-1)
+int sg_change_lock(const char *verb);
+void sg_change_unlock(int fd);
+
 /* iface.c */
 struct sg_iface {
 	int ifindex;

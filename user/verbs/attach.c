@@ -273,7 +273,7 @@ static bool attach_refused(const struct sg_features *feat)
 	return true;
 }
 
-int do_attach(const struct attach_cfg *args)
+static int attach_locked(const struct attach_cfg *args)
 {
 	enum xdp_attach_mode mode = args->xdp_mode == SG_XDP_MODE_SKB ? XDP_MODE_SKB :
 				    XDP_MODE_NATIVE;
@@ -420,7 +420,7 @@ int do_attach(const struct attach_cfg *args)
 		 * headroom in one page (veth: "Peer MTU is too large to set
 		 * XDP") */
 		sg_err("cannot attach to %s in native mode: its MTU %d is more than the driver "
-		       "takes for single-buffer XDP (about 3500 on veth with 4 KiB pages); "
+		       "takes for single-buffer XDP (veth with 4 KiB pages takes at most 3506); "
 		       "lower the MTU or use --xdp-mode skb",
 		       ifc.name, sg_iface_mtu(&ifc));
 		goto out;
@@ -523,4 +523,16 @@ static int cmd_attach(int argc, char **argv)
 	int err = sg_attach_parse(argc, argv, &a);
 
 	return err <= 0 ? err : do_attach(&a);
+}
+
+/* attach, one change at a time (lock.c). */
+int do_attach(const struct attach_cfg *args)
+{
+	int lock = sg_change_lock("attach"), err;
+
+	if (lock == -EBUSY)
+		return lock;
+	err = attach_locked(args);
+	sg_change_unlock(lock);
+	return err;
 }

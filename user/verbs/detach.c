@@ -56,7 +56,7 @@ static int cmd_detach(int argc, char **argv)
 	return do_detach(&d);
 }
 
-int do_detach(const struct detach_cfg *d)
+static int detach_locked(const struct detach_cfg *d)
 {
 	const char *ifname = d->ifname;
 	struct sg_attachment a;
@@ -109,4 +109,16 @@ int do_detach(const struct detach_cfg *d)
 		sg_info("removed stale synguard pins for %s (its program was no longer attached)",
 			ifname);
 	return 0;
+}
+
+/* detach, one change at a time (lock.c). */
+int do_detach(const struct detach_cfg *d)
+{
+	int lock = sg_change_lock("detach"), err;
+
+	if (lock == -EBUSY)
+		return lock;
+	err = detach_locked(d);
+	sg_change_unlock(lock);
+	return err;
 }

@@ -188,8 +188,8 @@ static int cmd_list_verb(const struct sg_verb *v, int argc, char **argv)
 		.flag6 = deny ? SG_LIST_DENY6 : SG_LIST_ALLOW6,
 	};
 	struct sg_attachment a;
+	int first, err, lock = SG_LOCK_NONE;
 	const char *op;
-	int first, err;
 
 	first = sg_params_parse(v, argc, argv, &args);
 	if (first <= 0)
@@ -203,9 +203,16 @@ static int cmd_list_verb(const struct sg_verb *v, int argc, char **argv)
 		sg_err("%s %s needs at least one CIDR", verb, op);
 		return -EINVAL;
 	}
+	if (strcmp(op, "list")) {
+		lock = sg_change_lock(verb);
+		if (lock == -EBUSY)
+			return lock;
+	}
 	err = sg_attachment_for(verb, argv[first + 1], &a);
-	if (err)
+	if (err) {
+		sg_change_unlock(lock);
 		return err;
+	}
 	m.fd4 = sg_pin_get(a.dir, deny ? "deny4_map" : "allow4_map");
 	m.fd6 = sg_pin_get(a.dir, deny ? "deny6_map" : "allow6_map");
 	if (m.fd4 < 0 || m.fd6 < 0) {
@@ -222,6 +229,7 @@ static int cmd_list_verb(const struct sg_verb *v, int argc, char **argv)
 	if (m.fd6 >= 0)
 		close(m.fd6);
 	sg_attachment_close(&a);
+	sg_change_unlock(lock);
 	return err;
 }
 

@@ -59,7 +59,7 @@ static int cmd_reload(int argc, char **argv)
 	return do_reload(&r);
 }
 
-int do_reload(const struct reload_cfg *r)
+static int reload_locked(const struct reload_cfg *r)
 {
 	struct sg_file_config *fc = NULL;
 	struct sg_conf_path conf = {};
@@ -128,5 +128,17 @@ out:
 		sg_file_config_free(fc);
 	free(fc);
 	sg_attachment_close(&a);
+	return err;
+}
+
+/* reload, one change at a time (lock.c). */
+int do_reload(const struct reload_cfg *r)
+{
+	int lock = sg_change_lock("reload"), err;
+
+	if (lock == -EBUSY)
+		return lock;
+	err = reload_locked(r);
+	sg_change_unlock(lock);
 	return err;
 }

@@ -67,14 +67,19 @@ static int cmd_set(int argc, char **argv)
 	bool ports_set = false;
 	struct sg_config old;
 	__u32 zero = 0;
-	int first, err;
+	int first, err, lock;
 
 	first = sg_params_parse(&sg_verb_set, argc, argv, NULL);
 	if (first <= 0)
 		return first;
+	lock = sg_change_lock("set");
+	if (lock == -EBUSY)
+		return lock;
 	err = sg_attachment_for("set", argv[first], &a);
-	if (err)
+	if (err) {
+		sg_change_unlock(lock);
 		return err;
+	}
 	ports = calloc(1, sizeof(*ports));
 	if (!ports) {
 		err = -ENOMEM;
@@ -104,5 +109,6 @@ static int cmd_set(int argc, char **argv)
 out:
 	free(ports);
 	sg_attachment_close(&a);
+	sg_change_unlock(lock);
 	return err;
 }
