@@ -37,7 +37,7 @@ DISPATCHER := $(BUILD)/bpf/xdp-dispatcher.o
 TEST_BPF  := $(patsubst tests/bpf/%.bpf.c,$(BUILD)/tests/%.bpf.o,$(wildcard tests/bpf/*.bpf.c))
 BENCH_BPF := $(patsubst bench/bpf/%.bpf.c,$(BUILD)/bench/%.bpf.o,$(wildcard bench/bpf/*.bpf.c))
 
-.PHONY: all docs check-deps deps test-deps bench-deps test unit e2e fuzz vmtest demo bench install uninstall deb vmlinux \
+.PHONY: all docs check-deps deps test-deps bench-deps test unit e2e fuzz soak vmtest demo bench install uninstall deb vmlinux \
 	clean
 .DEFAULT_GOAL := all
 # Keep the BPF object and skeleton: they are intermediates of build/synguard.
@@ -158,6 +158,11 @@ e2e: test-deps $(BUILD)/synguard $(BUILD)/synflood $(DISPATCHER) $(DOCS) $(TEST_
 fuzz: test-deps $(BUILD)/unit_tests $(TEST_BPF) $(FUZZ_TARGETS)
 	SG_FUZZ_FRAMES=$${SG_FUZZ_FRAMES:-30000000} T='test_fuzz*' tests/run.sh unit
 	SG_FUZZ_SECS=$${SG_FUZZ_SECS:-300} tests/run.sh fuzz
+
+# The soak test: synguard run for SG_SOAK_SECS (300) under alternating
+# floods and changes, then kill -9 and adoption (tests/e2e/test_soak.py).
+soak: test-deps $(BUILD)/synguard $(BUILD)/synflood $(DISPATCHER) $(DOCS) $(TEST_BPF)
+	@tests/run.sh e2e -m soak -s
 
 # The kernel matrix alone (KERNELS= picks kernels): see tests/vm/matrix.sh.
 vmtest: test-deps $(BUILD)/synguard $(BUILD)/synflood $(DISPATCHER) $(BUILD)/unit_tests $(TEST_BPF)

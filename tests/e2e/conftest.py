@@ -10,6 +10,7 @@ import sgtest
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "matrix: also run in every guest of the kernel matrix")
+    config.addinivalue_line("markers", "soak: minutes long; make soak runs it, make test not")
     for need, (_, what) in sgtest.NEEDS.items():
         config.addinivalue_line("markers", "%s: needs %s" % (need, what))
 

@@ -7,18 +7,28 @@
 #include <string.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
+#include <bpf/libbpf.h>
 #include <xdp/libxdp.h>
 
 #include "attachment.h"
 #include "pins.h"
 
-/* True if prog_id runs on ifindex, alone or behind libxdp's dispatcher. */
+/* True if prog_id runs on ifindex, alone or behind libxdp's dispatcher.
+ * The kernel's answer first: libxdp's xdp_multiprog__get_from_ifindex()
+ * leaves an fd of the attached program open for a single program (two a
+ * reload in the daemon, found by the soak test). */
 bool sg_xdp_prog_on_ifindex(int ifindex, __u32 prog_id)
 {
-	struct xdp_multiprog *mp = xdp_multiprog__get_from_ifindex(ifindex);
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	struct xdp_multiprog *mp;
 	struct xdp_program *p;
 	bool found = false;
 
+	if (bpf_xdp_query(ifindex, 0, &q) || !q.prog_id)
+		return false;
+	if (q.drv_prog_id == prog_id || q.skb_prog_id == prog_id || q.hw_prog_id == prog_id)
+		return true;
+	mp = xdp_multiprog__get_from_ifindex(ifindex);
 	if (libxdp_get_error(mp) || !mp)
 		return false;
 	if (xdp_multiprog__is_legacy(mp)) {
