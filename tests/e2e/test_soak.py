@@ -54,6 +54,10 @@ def test_soak(web, tmp_path):
     conf = tmp_path / "synguard.conf"
     conf.write_text(CONF)
     p, _ = start(srv, conf)
+    # the daemon's stdout (JSON lines: reloads, events) and stderr, drained
+    out, err = [], []
+    threading.Thread(target=lambda: out.extend(p.stdout), daemon=True).start()
+    threading.Thread(target=lambda: err.extend(p.stderr), daemon=True).start()
     events = srv.popen([sgtest.SYNGUARD, "events", "sg0", "--json"], stdout=subprocess.PIPE,
                        stderr=subprocess.DEVNULL, text=True)
     seen = []
@@ -67,6 +71,7 @@ def test_soak(web, tmp_path):
         while time.time() < deadline:
             f = flood(cli, 5)
             for i in range(10):         # changes during the flood and after it
+                assert p.poll() is None, "run exited: %s %s" % (err[-5:], out[-5:])
                 srv.synguard("set", "sg0", "syn-threshold=%d" % (2000 + 100 * (i % 3)))
                 conf.write_text(CONF.replace("cooldown = 2", "cooldown = %d" % (2 + i % 2)))
                 srv.synguard("reload", "sg0")

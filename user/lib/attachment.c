@@ -23,8 +23,12 @@ bool sg_xdp_prog_on_ifindex(int ifindex, __u32 prog_id)
 	struct xdp_multiprog *mp;
 	struct xdp_program *p;
 	bool found = false;
+	int err;
 
-	if (bpf_xdp_query(ifindex, 0, &q) || !q.prog_id)
+	do
+		err = bpf_xdp_query(ifindex, 0, &q);
+	while (err == -EINTR);
+	if (err || !q.prog_id)
 		return false;
 	if (q.drv_prog_id == prog_id || q.skb_prog_id == prog_id || q.hw_prog_id == prog_id)
 		return true;

@@ -37,5 +37,8 @@ void sg_install_hup_handler(void)
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = sg_on_hup;
+	/* a SIGHUP in the middle of a netlink or bpf() call restarts it
+	 * rather than failing it (the event loop's epoll_wait() still wakes) */
+	sa.sa_flags = SA_RESTART;
 	sigaction(SIGHUP, &sa, NULL);
 }

@@ -155,7 +155,9 @@ static int cmd_run(int argc, char **argv)
 	sg_install_hup_handler();
 	for (;;) {
 		err = do_events(&events);	/* until a signal */
-		if (err || !sg_hup)
+		/* a SIGHUP reloads and resumes, even if it cut the event
+		 * reader's start short */
+		if (!sg_hup)
 			break;
 		sg_hup = 0;	/* SIGHUP: reload, then back to the events */
 		sg_stop = 0;
