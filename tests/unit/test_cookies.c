@@ -39,13 +39,25 @@ static int cookie_teardown(void **state)
 	return 0;
 }
 
+/* Cookies always on, as the group's tests want them. */
+static struct sg_config cookies_cfg(bool ecn, __u32 out_of_state)
+{
+	return (struct sg_config){
+		.cookie_mode = SG_COOKIES_ALWAYS,
+		.mss4 = 1460,
+		.mss6 = 1440,
+		.window = 64240,
+		.ttl = TTL,
+		.rcv_wscale = WSCALE,
+		.key_shift = SG_DEFAULT_KEY_SHIFT,
+		.flags = ecn ? SG_CFG_ECN : 0,
+		.out_of_state = out_of_state,
+	};
+}
+
 static void cookies_on_oos(bool ecn, __u32 out_of_state)
 {
-	struct sg_config cfg = {
-		.cookie_mode = SG_COOKIES_ALWAYS, .mss4 = 1460, .mss6 = 1440, .window = 64240,
-		.ttl = TTL, .rcv_wscale = WSCALE, .key_shift = SG_DEFAULT_KEY_SHIFT,
-		.flags = ecn ? SG_CFG_ECN : 0, .out_of_state = out_of_state,
-	};
+	struct sg_config cfg = cookies_cfg(ecn, out_of_state);
 
 	set_config_full(&cfg);
 }
@@ -1152,15 +1164,7 @@ static void order_packet(const struct order_case *c, struct pkt *p)
 static void test_checks_before_lists(void **state)
 {
 	int allow = bpf_map__fd(skel->maps.allow4_map), deny = bpf_map__fd(skel->maps.deny4_map);
-	struct sg_config cfg = {
-		.cookie_mode = SG_COOKIES_ALWAYS,
-		.mss4 = 1460,
-		.mss6 = 1440,
-		.window = 64240,
-		.ttl = TTL,
-		.rcv_wscale = WSCALE,
-		.key_shift = SG_DEFAULT_KEY_SHIFT,
-	};
+	struct sg_config cfg = cookies_cfg(false, SG_OOS_ATTACK);
 	struct pkt p;
 
 	for (int list = 0; list < 2; list++) {

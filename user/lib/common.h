@@ -41,6 +41,8 @@ int sg_read_int(const char *path);
 #define SG_LOCK_NONE (-1)
 int sg_change_lock(const char *verb);
 void sg_change_unlock(int fd);
+/* @change(@arg) under the lock: its result, or -EBUSY. */
+int sg_change_locked(const char *verb, int (*change)(const void *), const void *arg);
 
 /* iface.c */
 struct sg_iface {

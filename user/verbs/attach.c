@@ -273,8 +273,9 @@ static bool attach_refused(const struct sg_features *feat)
 	return true;
 }
 
-static int attach_locked(const struct attach_cfg *args)
+static int attach_locked(const void *arg)
 {
+	const struct attach_cfg *args = arg;
 	enum xdp_attach_mode mode = args->xdp_mode == SG_XDP_MODE_SKB ? XDP_MODE_SKB :
 				    XDP_MODE_NATIVE;
 	struct sg_features feat;
@@ -528,11 +529,5 @@ static int cmd_attach(int argc, char **argv)
 /* attach, one change at a time (lock.c). */
 int do_attach(const struct attach_cfg *args)
 {
-	int lock = sg_change_lock("attach"), err;
-
-	if (lock == -EBUSY)
-		return lock;
-	err = attach_locked(args);
-	sg_change_unlock(lock);
-	return err;
+	return sg_change_locked("attach", attach_locked, args);
 }

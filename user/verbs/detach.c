@@ -56,8 +56,9 @@ static int cmd_detach(int argc, char **argv)
 	return do_detach(&d);
 }
 
-static int detach_locked(const struct detach_cfg *d)
+static int detach_locked(const void *arg)
 {
+	const struct detach_cfg *d = arg;
 	const char *ifname = d->ifname;
 	struct sg_attachment a;
 	int err;
@@ -114,11 +115,5 @@ static int detach_locked(const struct detach_cfg *d)
 /* detach, one change at a time (lock.c). */
 int do_detach(const struct detach_cfg *d)
 {
-	int lock = sg_change_lock("detach"), err;
-
-	if (lock == -EBUSY)
-		return lock;
-	err = detach_locked(d);
-	sg_change_unlock(lock);
-	return err;
+	return sg_change_locked("detach", detach_locked, d);
 }

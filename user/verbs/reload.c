@@ -59,8 +59,9 @@ static int cmd_reload(int argc, char **argv)
 	return do_reload(&r);
 }
 
-static int reload_locked(const struct reload_cfg *r)
+static int reload_locked(const void *arg)
 {
+	const struct reload_cfg *r = arg;
 	struct sg_file_config *fc = NULL;
 	struct sg_conf_path conf = {};
 	const char *file = r->config;
@@ -134,11 +135,5 @@ out:
 /* reload, one change at a time (lock.c). */
 int do_reload(const struct reload_cfg *r)
 {
-	int lock = sg_change_lock("reload"), err;
-
-	if (lock == -EBUSY)
-		return lock;
-	err = reload_locked(r);
-	sg_change_unlock(lock);
-	return err;
+	return sg_change_locked("reload", reload_locked, r);
 }
