@@ -105,6 +105,7 @@ if [ "$what" = all ] || [ "$what" = fuzz ]; then
 	secs=${SG_FUZZ_SECS:-3}
 	echo "== parser fuzzing (libFuzzer, $secs s each) =="
 	for f in build/fuzz/fuzz_*; do
+		case $f in *.log) continue ;; esac	# the runs' logs sit beside them
 		name=$(basename "$f")
 		mkdir -p "build/fuzz/corpus/$name" "tests/fuzz/corpus/$name"
 		if (cd build/fuzz && "./$name" -max_total_time="$secs" -max_len=4096 -timeout=10 \
