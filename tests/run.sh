@@ -102,7 +102,7 @@ fi
 # from the corpus in the tree), and the CLI tests against the CLI built with
 # AddressSanitizer and UndefinedBehaviorSanitizer. `make fuzz` runs longer.
 if [ "$what" = all ] || [ "$what" = fuzz ]; then
-	secs=${SG_FUZZ_SECS:-3}
+	secs=${SG_FUZZ_SECS:-2}
 	echo "== parser fuzzing (libFuzzer, $secs s each) =="
 	for f in build/fuzz/fuzz_*; do
 		case $f in *.log) continue ;; esac	# the runs' logs sit beside them

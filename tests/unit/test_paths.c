@@ -466,26 +466,22 @@ static void fixtures_run(bool paths)
 	}
 }
 
-static void test_fixtures_agree_on_every_path(void **state)
+/* Every fixture in every framing agrees, and takes its path where fexit
+ * programs can see the paths (one pass: a fixture's resets are what a run
+ * costs in a VM). */
+static void test_fixtures_on_every_path(void **state)
 {
-	fixtures_run(false);
-}
-
-static void test_fixtures_take_their_path(void **state)
-{
-	if (!probe) {
-		printf("skipped: needs fexit programs on BPF functions (refused here: %s)\n",
+	if (!probe)
+		printf("paths not checked: they need fexit programs on BPF functions "
+		       "(refused here: %s)\n",
 		       strerror(probe_refused));
-		skip();
-	}
-	fixtures_run(true);
+	fixtures_run(probe != NULL);
 }
 
 int run_path_tests(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(test_fixtures_agree_on_every_path, harness_reset),
-		cmocka_unit_test_setup(test_fixtures_take_their_path, harness_reset),
+		cmocka_unit_test_setup(test_fixtures_on_every_path, harness_reset),
 	};
 
 	return cmocka_run_group_tests_name("paths", tests, paths_setup, paths_teardown);
