@@ -206,6 +206,21 @@ void set_config_full(const struct sg_config *cfg)
 	assert_int_equal(bpf_map_update_elem(bpf_map__fd(skel->maps.data_config), &zero, cfg, 0), 0);
 }
 
+/* Cookies in @mode for a 1500-byte MTU's MSS, with @ttl and @rcv_wscale:
+ * what every cookie test builds its configuration on. */
+struct sg_config harness_cookie_cfg(__u32 mode, __u32 ttl, __u32 rcv_wscale)
+{
+	return (struct sg_config){
+		.cookie_mode = mode,
+		.mss4 = 1460,
+		.mss6 = 1440,
+		.window = 64240,
+		.ttl = ttl,
+		.rcv_wscale = rcv_wscale,
+		.key_shift = SG_DEFAULT_KEY_SHIFT,
+	};
+}
+
 /* Filtering only (cookies off), with the given event rate. */
 void set_config(__u32 event_rate)
 {

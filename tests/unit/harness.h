@@ -31,6 +31,7 @@ int harness_reset(void **state);
 int harness_listen(uint16_t port, const uint8_t *master);
 void set_config(__u32 event_rate);
 void set_config_full(const struct sg_config *cfg);
+struct sg_config harness_cookie_cfg(__u32 mode, __u32 ttl, __u32 rcv_wscale);
 void reset_event_limit(void);
 __u32 run(const struct pkt *p, __u32 repeat);
 __u32 run_out(const struct pkt *p, uint8_t *out, __u32 *out_len);

@@ -42,17 +42,11 @@ static int cookie_teardown(void **state)
 /* Cookies always on, as the group's tests want them. */
 static struct sg_config cookies_cfg(bool ecn, __u32 out_of_state)
 {
-	return (struct sg_config){
-		.cookie_mode = SG_COOKIES_ALWAYS,
-		.mss4 = 1460,
-		.mss6 = 1440,
-		.window = 64240,
-		.ttl = TTL,
-		.rcv_wscale = WSCALE,
-		.key_shift = SG_DEFAULT_KEY_SHIFT,
-		.flags = ecn ? SG_CFG_ECN : 0,
-		.out_of_state = out_of_state,
-	};
+	struct sg_config cfg = harness_cookie_cfg(SG_COOKIES_ALWAYS, TTL, WSCALE);
+
+	cfg.flags = ecn ? SG_CFG_ECN : 0;
+	cfg.out_of_state = out_of_state;
+	return cfg;
 }
 
 static void cookies_on_oos(bool ecn, __u32 out_of_state)

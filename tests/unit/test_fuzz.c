@@ -676,14 +676,7 @@ static void fz_config(int n, struct sg_config *cfg)
 	__u8 one = 1;
 
 	assert_int_equal(harness_reset(NULL), 0);
-	memset(cfg, 0, sizeof(*cfg));
-	cfg->cookie_mode = SG_COOKIES_ALWAYS;
-	cfg->mss4 = 1460;
-	cfg->mss6 = 1440;
-	cfg->window = 64240;
-	cfg->ttl = FZ_TTL;
-	cfg->rcv_wscale = FZ_WSCALE;
-	cfg->key_shift = SG_DEFAULT_KEY_SHIFT;
+	*cfg = harness_cookie_cfg(SG_COOKIES_ALWAYS, FZ_TTL, FZ_WSCALE);
 	cfg->flags = SG_CFG_LIVE | (n & 1 ? SG_CFG_ECN : 0);
 	cfg->out_of_state = SG_OOS_ATTACK;
 	switch (n % 6) {

@@ -250,10 +250,9 @@ static enum fx_path path_taken(const struct probe_counts *b, const struct probe_
 
 static void cookies(__u32 mode)
 {
-	struct sg_config cfg = {
-		.cookie_mode = mode, .mss4 = 1460, .mss6 = 1440, .window = 64240, .ttl = 64,
-		.rcv_wscale = 7, .key_shift = SG_DEFAULT_KEY_SHIFT, .flags = SG_CFG_LIVE,
-	};
+	struct sg_config cfg = harness_cookie_cfg(mode, 64, 7);
+
+	cfg.flags = SG_CFG_LIVE;
 
 	set_config_full(&cfg);
 }

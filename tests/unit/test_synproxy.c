@@ -59,18 +59,11 @@ static const struct sp_optset sp_optsets[] = {
 /* Cookies always on, completed by @completion. */
 static void cookies_with(__u8 completion)
 {
-	struct sg_config cfg = {
-		.cookie_mode = SG_COOKIES_ALWAYS,
-		.mss4 = 1460,
-		.mss6 = 1440,
-		.window = 64240,
-		.ttl = SP_TTL,
-		.rcv_wscale = SP_WSCALE,
-		.key_shift = SG_DEFAULT_KEY_SHIFT,
-		.out_of_state = SG_OOS_ATTACK,
-		.completion = completion,
-		.flags = SG_CFG_ECN,
-	};
+	struct sg_config cfg = harness_cookie_cfg(SG_COOKIES_ALWAYS, SP_TTL, SP_WSCALE);
+
+	cfg.out_of_state = SG_OOS_ATTACK;
+	cfg.completion = completion;
+	cfg.flags = SG_CFG_ECN;
 
 	set_config_full(&cfg);
 }
