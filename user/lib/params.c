@@ -257,6 +257,17 @@ static int opt_store(const struct sg_opt *o, const char *arg, void *args)
 		return 0;
 	case SG_OPT_ENUM:
 		return sg_enum_parse(o->values, shown, arg, (unsigned int *)field);
+	case SG_OPT_LIST: {
+		struct sg_strlist *l = field;
+		long max = o->max > 0 && o->max < SG_LIST_MAX ? o->max : SG_LIST_MAX;
+
+		if (l->n >= max) {
+			sg_err("%s given more than %ld times", shown, max);
+			return -EINVAL;
+		}
+		l->v[l->n++] = arg;
+		return 0;
+	}
 	case SG_OPT_SETTINGS:
 		break;
 	}

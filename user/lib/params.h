@@ -36,6 +36,7 @@ enum sg_opt_kind {
 	SG_OPT_DECIMAL,		/* a decimal fraction in [min, max]: a double */
 	SG_OPT_ENUM,		/* a name of @values: an unsigned int */
 	SG_OPT_SETTINGS,	/* every setting (settings.h) as --KEY: a struct sg_given */
+	SG_OPT_LIST,		/* a value, repeatable: appended to a struct sg_strlist */
 };
 
 #define SG_OPT_REQUIRED	(1u << 0)	/* must be given */
@@ -69,6 +70,14 @@ struct sg_given {
 };
 
 bool sg_given_has(const struct sg_given *g, const char *key);
+
+/* An SG_OPT_LIST's values, in command-line order; at most the option's
+ * max of them (SG_LIST_MAX if it sets none). */
+#define SG_LIST_MAX 16
+struct sg_strlist {
+	unsigned int n;
+	const char *v[SG_LIST_MAX];
+};
 
 struct sg_verb {
 	const char *name;
