@@ -39,6 +39,7 @@
 #include "lib/synproxy.h"
 #include "lib/sanity.h"
 #include "lib/verdict.h"
+#include "lib/trace.h"
 
 #define SG_KIND_ACK	0
 #define SG_KIND_SYN	1
@@ -636,8 +637,8 @@ __noinline int sg_drop_event(struct xdp_md *ctx, __u32 reason)
 	return 0;
 }
 
-SEC("xdp")
-int synguard_xdp(struct xdp_md *ctx)
+/* synguard_xdp's body: the packet's XDP action, counted. */
+static sg_always_inline int sg_xdp(struct xdp_md *ctx)
 {
 	void *data = (void *)(long)ctx->data, *data_end = (void *)(long)ctx->data_end;
 	struct sg_pkt pkt = {};
@@ -756,10 +757,31 @@ int synguard_xdp(struct xdp_md *ctx)
 	return XDP_DROP;
 }
 
+/* A running trace (lib/trace.h) sees each packet before and after. */
+SEC("xdp")
+int synguard_xdp(struct xdp_md *ctx)
+{
+	int act;
+
+	if (unlikely(sg_trace.deadline_ns))
+		sg_trace_xdp_enter(ctx);
+	act = sg_xdp(ctx);
+	if (unlikely(sg_trace.deadline_ns))
+		sg_trace_xdp_exit(ctx, act);
+	return act;
+}
+
 SEC("tc")
 int synguard_tc(struct __sk_buff *skb)
 {
-	return sg_tc_complete(skb, &sg_cfg);
+	int act;
+
+	if (unlikely(sg_trace.deadline_ns))
+		sg_trace_tc_enter(skb);
+	act = sg_tc_complete(skb, &sg_cfg);
+	if (unlikely(sg_trace.deadline_ns))
+		sg_trace_tc_exit(skb, act);
+	return act;
 }
 
 SEC("sockops")

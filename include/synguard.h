@@ -554,4 +554,7 @@ struct sg_event {
 	__u32 duration_ms;	/* attack end: how long cookies were engaged */
 };
 
+/* synguard trace's filter and records */
+#include "synguard_trace.h"
+
 #endif /* SYNGUARD_H */

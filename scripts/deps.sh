@@ -24,12 +24,14 @@ build_pkgs=(
 	libbpf-dev libxdp-dev bpftool
 	libelf-dev zlib1g-dev linux-libc-dev
 	libjansson-dev libinih-dev libmicrohttpd-dev libncurses-dev libnftables-dev
+	libpcap-dev libmnl-dev
 )
 test_pkgs=(
 	iproute2 iputils-ping ethtool procps kmod util-linux
 	nginx-light curl wrk python3 python3-scapy python3-pytest
 	libcmocka-dev man-db tmux clang-format git nftables
 	libclang-rt-dev	# libFuzzer and the sanitizers' runtimes
+	tshark tcpdump	# read back what synguard trace --pcap writes
 )
 # the kernel matrix: qemu, the initramfs, Debian's kernels; xdp-loader
 # for the coexistence test

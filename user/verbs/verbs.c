@@ -9,9 +9,9 @@
 #include "verbs.h"
 
 const struct sg_verb *const sg_verbs[] = {
-	&sg_verb_attach, &sg_verb_run, &sg_verb_detach, &sg_verb_set, &sg_verb_reload,
-	&sg_verb_allow, &sg_verb_deny, &sg_verb_status, &sg_verb_stats, &sg_verb_top,
-	&sg_verb_events,
+	&sg_verb_attach, &sg_verb_run,	 &sg_verb_detach, &sg_verb_set,
+	&sg_verb_reload, &sg_verb_allow, &sg_verb_deny,	  &sg_verb_status,
+	&sg_verb_stats,	 &sg_verb_top,	 &sg_verb_events, &sg_verb_trace,
 };
 const size_t sg_verbs_n = ARRAY_SIZE(sg_verbs);
 

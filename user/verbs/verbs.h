@@ -48,7 +48,7 @@ struct global_args {
 };
 
 extern const struct sg_verb sg_verb_attach, sg_verb_run, sg_verb_detach, sg_verb_set,
-	sg_verb_reload, sg_verb_allow, sg_verb_deny, sg_verb_status, sg_verb_stats,
-	sg_verb_top, sg_verb_events;
+	sg_verb_reload, sg_verb_allow, sg_verb_deny, sg_verb_status, sg_verb_stats, sg_verb_top,
+	sg_verb_events, sg_verb_trace;
 
 #endif /* SG_USER_VERBS_H */
