@@ -13,7 +13,7 @@ import pytest
 import sgtest
 
 VERBS = ["attach", "run", "set", "reload", "allow", "deny", "detach", "status", "stats",
-         "top", "events"]
+         "top", "events", "trace"]
 BUILD = os.path.join(sgtest.REPO, "build")
 DOCGEN = os.path.join(BUILD, "sg-docgen")
 MAN = os.path.join(BUILD, "synguard.8")
