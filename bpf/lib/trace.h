@@ -39,18 +39,18 @@ struct {
 /* What entry saw, for exit on the same CPU. */
 struct sg_trace_scratch {
 	__u64 ts_ns;
-	__u64 window_start;	/* the rate cap's one-second window */
+	__u64 window_start; /* the rate cap's one-second window */
 	__u32 in_window;
 	__u32 len;
 	__u32 caplen;
 	__u32 armed;
-	__u64 before[64];	/* SG_STAT__MAX of them */
+	__u64 before[64]; /* SG_STAT__MAX of them */
 	__u8 data[SG_TRACE_SNAP];
 };
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 2);		/* 0: XDP, 1: TC */
+	__uint(max_entries, 2); /* 0: XDP, 1: TC */
 	__type(key, __u32);
 	__type(value, struct sg_trace_scratch);
 } trace_scratch SEC(".maps");
@@ -122,8 +122,7 @@ static sg_always_inline bool tr_match(const __u8 *d, __u32 caplen)
 		hit = false;
 #pragma unroll
 		for (i = 0; i < SG_TRACE_SRCS; i++) {
-			if (i < n_srcs && tr_src_match(&f->srcs[i],
-						       family, a))
+			if (i < n_srcs && tr_src_match(&f->srcs[i], family, a))
 				hit = true;
 		}
 		if (!hit)

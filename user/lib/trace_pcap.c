@@ -17,12 +17,12 @@
 #include "trace_pcap.h"
 
 /* NFLOG's TLV types (linux/netfilter/nfnetlink_log.h) */
-#define SG_NFULA_PACKET_HDR	1
-#define SG_NFULA_IFINDEX_INDEV	4
-#define SG_NFULA_PAYLOAD	9
-#define SG_NFULA_PREFIX		10
+#define SG_NFULA_PACKET_HDR    1
+#define SG_NFULA_IFINDEX_INDEV 4
+#define SG_NFULA_PAYLOAD       9
+#define SG_NFULA_PREFIX	       10
 
-#define SG_PCAP_MAX	(4 + 8 + 8 + 4 + 132 + 4 + 65536)
+#define SG_PCAP_MAX (4 + 8 + 8 + 4 + 132 + 4 + 65536)
 
 struct sg_pcap {
 	pcap_t *pcap;

@@ -77,7 +77,7 @@ bool sg_tpkt_parse(const __u8 *d, size_t caplen, struct sg_tpkt *p)
 		iplen = rd16(d + off + 2);
 		iplen = iplen > l4 - off ? iplen - (l4 - off) : 0;
 		if (rd16(d + off + 6) & 0x1fff)
-			return true;	/* a later fragment: no TCP header */
+			return true; /* a later fragment: no TCP header */
 	} else if (proto == 0x86dd && off + 40 <= caplen && d[off] >> 4 == 6) {
 		p->family = 6;
 		memcpy(p->saddr, d + off + 8, 16);
@@ -196,7 +196,7 @@ const char *sg_trace_verdict_text(unsigned int stat, const struct sg_config *cfg
 		return "no verdict counter rose";
 	}
 	if (SG_STAT_IS_DROP(stat))
-		return NULL;	/* "dropped: <counter>" */
+		return NULL; /* "dropped: <counter>" */
 	return "unknown";
 }
 

@@ -11,16 +11,16 @@
 #include "synguard_trace.h"
 
 struct sg_tpkt {
-	int family;		/* 4, 6, or 0: not IP */
-	int l3_off;		/* where the IP header starts */
-	bool tcp;		/* a TCP header was read */
+	int family; /* 4, 6, or 0: not IP */
+	int l3_off; /* where the IP header starts */
+	bool tcp;   /* a TCP header was read */
 	__u8 saddr[16], daddr[16];
 	__u16 sport, dport;
 	__u8 flags;
 	__u32 seq, ack;
 	__u16 window;
-	__u32 payload;		/* TCP payload bytes, by the IP length */
-	int mss;		/* options: -1 where absent */
+	__u32 payload; /* TCP payload bytes, by the IP length */
+	int mss;       /* options: -1 where absent */
 	int wscale;
 	bool sack_perm, ts;
 	__u32 tsval, tsecr;

@@ -42,7 +42,7 @@ struct trace_flow {
 	__u16 cport, sport;
 	int family;
 	int id;
-	__u64 synack_ns;	/* when synguard's SYN-ACK went out, 0: none seen */
+	__u64 synack_ns; /* when synguard's SYN-ACK went out, 0: none seen */
 };
 
 #define TRACE_FLOWS 1024
@@ -55,7 +55,7 @@ struct trace_ctx {
 	struct trace_flow flows[TRACE_FLOWS];
 	int n_flows, next_id;
 	long packets;
-	double wall_offset;	/* CLOCK_REALTIME - CLOCK_MONOTONIC, seconds */
+	double wall_offset; /* CLOCK_REALTIME - CLOCK_MONOTONIC, seconds */
 	int err;
 };
 
@@ -119,8 +119,8 @@ static json_t *trace_info(__u64 info)
 
 	for (unsigned int i = 0; i < 64; i++)
 		if (info & (1ull << i))
-			json_array_append_new(a, json_string(
-				sg_stat_name(SG_STAT__INFO_START + 1 + i)));
+			json_array_append_new(
+				a, json_string(sg_stat_name(SG_STAT__INFO_START + 1 + i)));
 	return a;
 }
 
@@ -158,7 +158,7 @@ static int trace_handle(void *data, void *raw, size_t size)
 		if (p.tcp && (p.flags & 0x12) == 0x10 && f->synack_ns && r->ts_ns > f->synack_ns)
 			rtt = (r->ts_ns - f->synack_ns) / 1e6;
 		if (p.tcp && (p.flags & 0x10))
-			f->synack_ns = 0;	/* the first ACK completes it */
+			f->synack_ns = 0; /* the first ACK completes it */
 	}
 	trace_ts(t, r->ts_ns, ts, sizeof(ts), t->cfg->json, &tv);
 	sg_tpkt_endpoint(&p, true, src, sizeof(src));
@@ -169,8 +169,10 @@ static int trace_handle(void *data, void *raw, size_t size)
 	if (t->pcap) {
 		char prefix[200];
 
-		snprintf(prefix, sizeof(prefix), "%s%s%s", r->hook == SG_TRACE_XDP ?
-			 sg_stat_name(r->stat) : r->hook == SG_TRACE_TC ? "tc" : "synack_sent",
+		snprintf(prefix, sizeof(prefix), "%s%s%s",
+			 r->hook == SG_TRACE_XDP  ? sg_stat_name(r->stat)
+			 : r->hook == SG_TRACE_TC ? "tc"
+						  : "synack_sent",
 			 ": ", text);
 		if (caplen > (size_t)p.l3_off)
 			sg_pcap_write(t->pcap, &tv, p.family, t->a->info.ifindex,
@@ -183,8 +185,10 @@ static int trace_handle(void *data, void *raw, size_t size)
 		json_object_set_new(o, "ts", json_string(ts));
 		json_object_set_new(o, "ts_ns", json_integer(r->ts_ns));
 		json_object_set_new(o, "interface", json_string(t->a->ifname));
-		json_object_set_new(o, "hook", json_string(r->hook == SG_TRACE_XDP ? "xdp" :
-					    r->hook == SG_TRACE_TC ? "tc" : "xdp_reply"));
+		json_object_set_new(o, "hook",
+				    json_string(r->hook == SG_TRACE_XDP	 ? "xdp"
+						: r->hook == SG_TRACE_TC ? "tc"
+									 : "xdp_reply"));
 		json_object_set_new(o, "handshake", json_integer(f->id));
 		json_object_set_new(o, "family", json_integer(p.family));
 		json_object_set_new(o, "src", json_string(src));
@@ -200,9 +204,10 @@ static int trace_handle(void *data, void *raw, size_t size)
 			json_object_set_new(o, "options", json_string(opts));
 		}
 		json_object_set_new(o, "len", json_integer(r->len));
-		json_object_set_new(o, "verdict", r->hook == SG_TRACE_XDP &&
-					    r->stat < SG_STAT__MAX ?
-					    json_string(sg_stat_name(r->stat)) : json_null());
+		json_object_set_new(o, "verdict",
+				    r->hook == SG_TRACE_XDP && r->stat < SG_STAT__MAX
+					    ? json_string(sg_stat_name(r->stat))
+					    : json_null());
 		json_object_set_new(o, "action", json_string(trace_action(r->hook, r->action)));
 		json_object_set_new(o, "text", json_string(text));
 		json_object_set_new(o, "info", trace_info(r->info));
@@ -215,16 +220,16 @@ static int trace_handle(void *data, void *raw, size_t size)
 		int n;
 
 		if (fresh)
-			printf("handshake #%d %s %s\n", f->id, reply ? dst : src, reply ? src : dst);
+			printf("handshake #%d %s %s\n", f->id, reply ? dst : src,
+			       reply ? src : dst);
 		n = snprintf(line, sizeof(line), "%s #%d %s > %s", ts, f->id, src, dst);
 		if (p.tcp)
 			n += snprintf(line + n, sizeof(line) - n, " %s seq %u%s", flags, p.seq, "");
 		if (p.tcp && (p.flags & 0x10))
 			n += snprintf(line + n, sizeof(line) - n, " ack %u", p.ack);
 		if (p.tcp)
-			n += snprintf(line + n, sizeof(line) - n, " win %u%s%s%s len %u",
-				      p.window, *opts ? " [" : "", opts, *opts ? "]" : "",
-				      p.payload);
+			n += snprintf(line + n, sizeof(line) - n, " win %u%s%s%s len %u", p.window,
+				      *opts ? " [" : "", opts, *opts ? "]" : "", p.payload);
 		n += snprintf(line + n, sizeof(line) - n, ": %s", text);
 		if (rtt >= 0)
 			snprintf(line + n, sizeof(line) - n, " (%.3f ms after the SYN-ACK)", rtt);
@@ -239,31 +244,63 @@ static int trace_handle(void *data, void *raw, size_t size)
 static int cmd_trace(int argc, char **argv);
 
 static const struct sg_opt trace_opts[] = {
-	{ .name = "src", .short_opt = 's', .kind = SG_OPT_LIST, .arg = "CIDR",
-	  .off = offsetof(struct trace_cfg, srcs), .max = SG_TRACE_SRCS,
+	{ .name = "src",
+	  .short_opt = 's',
+	  .kind = SG_OPT_LIST,
+	  .arg = "CIDR",
+	  .off = offsetof(struct trace_cfg, srcs),
+	  .max = SG_TRACE_SRCS,
 	  .help = "trace packets from CIDR (repeatable, up to 8); default: every source" },
-	{ .name = "port", .short_opt = 'p', .kind = SG_OPT_LIST, .arg = "PORT",
-	  .off = offsetof(struct trace_cfg, ports), .max = SG_TRACE_PORTS,
+	{ .name = "port",
+	  .short_opt = 'p',
+	  .kind = SG_OPT_LIST,
+	  .arg = "PORT",
+	  .off = offsetof(struct trace_cfg, ports),
+	  .max = SG_TRACE_PORTS,
 	  .help = "trace TCP packets to PORT (repeatable, up to 8); default: every port" },
-	{ .name = "count", .short_opt = 'c', .kind = SG_OPT_NUMBER, .arg = "N",
-	  .off = offsetof(struct trace_cfg, count), .min = 1, .max = 1000000000,
+	{ .name = "count",
+	  .short_opt = 'c',
+	  .kind = SG_OPT_NUMBER,
+	  .arg = "N",
+	  .off = offsetof(struct trace_cfg, count),
+	  .min = 1,
+	  .max = 1000000000,
 	  .help = "stop after N packets" },
-	{ .name = "duration", .short_opt = 'd', .kind = SG_OPT_NUMBER, .arg = "SECS",
-	  .off = offsetof(struct trace_cfg, duration), .min = 1, .max = 86400, .def = "60",
+	{ .name = "duration",
+	  .short_opt = 'd',
+	  .kind = SG_OPT_NUMBER,
+	  .arg = "SECS",
+	  .off = offsetof(struct trace_cfg, duration),
+	  .min = 1,
+	  .max = 86400,
+	  .def = "60",
 	  .help = "stop after SECS seconds",
 	  .doc = "The deadline is in the filter synguard's programs apply: a trace that is "
 		 "killed records nothing after it." },
-	{ .name = "rate", .short_opt = 'r', .kind = SG_OPT_NUMBER, .arg = "N",
-	  .off = offsetof(struct trace_cfg, rate), .min = 1, .max = 1000000, .def = "1000",
+	{ .name = "rate",
+	  .short_opt = 'r',
+	  .kind = SG_OPT_NUMBER,
+	  .arg = "N",
+	  .off = offsetof(struct trace_cfg, rate),
+	  .min = 1,
+	  .max = 1000000,
+	  .def = "1000",
 	  .help = "record at most N packets per second per CPU; the rest are counted as lost" },
-	{ .name = "pcap", .short_opt = 'w', .kind = SG_OPT_STRING, .arg = "FILE",
-	  .off = offsetof(struct trace_cfg, pcap), .flags = SG_OPT_FILE,
+	{ .name = "pcap",
+	  .short_opt = 'w',
+	  .kind = SG_OPT_STRING,
+	  .arg = "FILE",
+	  .off = offsetof(struct trace_cfg, pcap),
+	  .flags = SG_OPT_FILE,
 	  .help = "also write the packets, synguard's SYN-ACKs included, to FILE",
 	  .doc = "The capture is libpcap's format with the NFLOG link type: tcpdump -r and "
 		 "tshark -r read it, and each packet's verdict is its log prefix "
 		 "(Wireshark's field nflog.prefix)." },
-	{ .name = "json", .short_opt = 'j', .kind = SG_OPT_FLAG,
-	  .off = offsetof(struct trace_cfg, json), .help = "one JSON object per packet" },
+	{ .name = "json",
+	  .short_opt = 'j',
+	  .kind = SG_OPT_FLAG,
+	  .off = offsetof(struct trace_cfg, json),
+	  .help = "one JSON object per packet" },
 	{}
 };
 
@@ -278,7 +315,9 @@ const struct sg_verb sg_verb_trace = {
 		 "and a packet dropped in XDP never reach its taps. The kernel's own SYN-ACKs "
 		 "are not recorded: they leave through the stack, not XDP.",
 	.opts = trace_opts,
-	.pos = "interface", .pos_min = 0, .pos_max = 1,
+	.pos = "interface",
+	.pos_min = 0,
+	.pos_max = 1,
 	.main = cmd_trace,
 };
 
@@ -332,7 +371,8 @@ static int trace_attachment(const char *ifname, struct sg_attachment *a)
 	if (n != 1) {
 		if (n)
 			sg_err("%d attachments in this network namespace: name the interface "
-			       "to trace", n);
+			       "to trace",
+			       n);
 		else
 			sg_err("not attached to any interface in this network namespace");
 		sg_attachment_list_free(list, n);
@@ -356,7 +396,8 @@ static int trace_maps_open(const struct sg_attachment *a, struct trace_maps *m)
 	if (m->filter >= 0 && m->ring >= 0 && m->lost >= 0)
 		return 0;
 	sg_err("%s was attached by a synguard without trace: run 'synguard detach %s' and "
-	       "attach again", a->ifname, a->ifname);
+	       "attach again",
+	       a->ifname, a->ifname);
 	return -ENOENT;
 }
 
@@ -419,7 +460,8 @@ static int trace_start(const struct sg_attachment *a, int fd, const struct sg_tr
 	} else if (cur.deadline_ns > trace_now()) {
 		err = -EBUSY;
 		sg_err("a trace is already running on %s (for %llus more): one at a time",
-		       a->ifname, (unsigned long long)((cur.deadline_ns - trace_now()) / 1000000000ull + 1));
+		       a->ifname,
+		       (unsigned long long)((cur.deadline_ns - trace_now()) / 1000000000ull + 1));
 	} else if (bpf_map_update_elem(fd, &zero, f, 0)) {
 		err = -errno;
 		sg_err("cannot start the trace on %s: %s", a->ifname, strerror(errno));
@@ -527,9 +569,11 @@ static int trace_run(const struct trace_cfg *c, const char *ifname)
 	if (!sg_stop)
 		ring_buffer__consume(rb);
 	trace_lost(m.lost, &lost);
-	fprintf(stderr, "%ld packets traced in %d handshakes; not recorded: %llu over the rate, "
-		"%llu with the ring buffer full\n", t->packets, t->next_id,
-		(unsigned long long)lost.rate_capped, (unsigned long long)lost.ring_full);
+	fprintf(stderr,
+		"%ld packets traced in %d handshakes; not recorded: %llu over the rate, "
+		"%llu with the ring buffer full\n",
+		t->packets, t->next_id, (unsigned long long)lost.rate_capped,
+		(unsigned long long)lost.ring_full);
 out:
 	if (started)
 		trace_stop(m.filter, f.deadline_ns);
