@@ -9,6 +9,7 @@ import ipaddress
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import socket
@@ -315,3 +316,43 @@ def flood_while_curling(topo, cli, spec, urls):
             codes += curl(cli, url, count=2)
     assert flood.wait(120) == 0
     return codes
+
+
+METRICS = "127.0.0.1:9199"
+
+
+def daemon_start(ns, conf, *extra):
+    """synguard run with @conf and metrics on METRICS; returns once it serves
+    them, with the lines it printed."""
+    p = ns.popen([SYNGUARD, "run", "--config", str(conf), "--metrics", METRICS] +
+                 list(extra), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 10
+    lines = []
+    while time.time() < deadline:
+        line = p.stdout.readline()
+        assert line, "run exited: " + p.stderr.read()
+        lines.append(json.loads(line))
+        if lines[-1]["kind"] == "metrics":
+            return p, lines
+    raise AssertionError("no metrics line: %s" % lines)
+
+
+def daemon_stop(p):
+    """SIGTERM; the lines it printed after the start, every one JSON."""
+    p.send_signal(signal.SIGTERM)
+    out, err = p.communicate(timeout=20)
+    assert p.returncode == 0, err
+    return [json.loads(line) for line in out.splitlines()]    # every line is JSON
+
+
+def scrape(ns):
+    """GET /metrics: {name{labels}: value}."""
+    r = ns.exec(["curl", "-s", "--max-time", "5", "http://%s/metrics" % METRICS])
+    metrics = {}
+    for line in r.stdout.splitlines():
+        if line.startswith("#"):
+            continue
+        m = re.match(r'^(\w+)(\{[^}]*\})? (\S+)$', line)
+        assert m, line
+        metrics[m.group(1) + (m.group(2) or "")] = float(m.group(3))
+    return metrics

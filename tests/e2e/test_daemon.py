@@ -1,9 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 """synguard run: the daemon, its metrics endpoint and its event stream."""
-import json
 import os
 import re
-import signal
 import subprocess
 import time
 
@@ -12,7 +10,7 @@ import pytest
 import sgtest
 
 SYNFLOOD = os.path.join(sgtest.REPO, "build", "synflood")
-METRICS = "127.0.0.1:9199"
+METRICS = sgtest.METRICS
 
 CONF = """interface = sg0
 ports = 80
@@ -20,39 +18,6 @@ cookies = auto
 syn-threshold = 2000
 cooldown = 2
 """
-
-
-def start(ns, conf, *extra):
-    p = ns.popen([sgtest.SYNGUARD, "run", "--config", str(conf), "--metrics", METRICS] +
-                 list(extra), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.time() + 10
-    lines = []
-    while time.time() < deadline:
-        line = p.stdout.readline()
-        assert line, "run exited: " + p.stderr.read()
-        lines.append(json.loads(line))
-        if lines[-1]["kind"] == "metrics":
-            return p, lines
-    raise AssertionError("no metrics line: %s" % lines)
-
-
-def stop(p):
-    p.send_signal(signal.SIGTERM)
-    out, err = p.communicate(timeout=20)
-    assert p.returncode == 0, err
-    return [json.loads(line) for line in out.splitlines()]    # every line is JSON
-
-
-def scrape(ns):
-    r = ns.exec(["curl", "-s", "--max-time", "5", "http://%s/metrics" % METRICS])
-    metrics = {}
-    for line in r.stdout.splitlines():
-        if line.startswith("#"):
-            continue
-        m = re.match(r'^(\w+)(\{[^}]*\})? (\S+)$', line)
-        assert m, line
-        metrics[m.group(1) + (m.group(2) or "")] = float(m.group(3))
-    return metrics
 
 
 def stats(ns):
@@ -64,7 +29,7 @@ def test_run_serves_metrics_streams_events_and_detaches(web, tmp_path):
     srv, cli = web.server, web.client
     conf = tmp_path / "synguard.conf"
     conf.write_text(CONF)
-    p, lines = start(srv, conf)
+    p, lines = sgtest.daemon_start(srv, conf)
     assert [l["kind"] for l in lines] == ["attached", "metrics"]
     flood = subprocess.Popen(cli.cmd([SYNFLOOD, "--iface", "sg1", "--dst", sgtest.SERVER4,
                                       "--src", "192.0.2.128/25", "--rate", "20000",
@@ -73,7 +38,7 @@ def test_run_serves_metrics_streams_events_and_detaches(web, tmp_path):
     time.sleep(1.5)
     # during the flood, the scrape sits between two stats snapshots
     before = stats(srv)
-    m = scrape(srv)
+    m = sgtest.scrape(srv)
     after = stats(srv)
     key = 'synguard_packets_total{interface="sg0",verdict="answered",reason="synack"}'
     assert before["answers"]["synack"] <= m[key] <= after["answers"]["synack"]
@@ -97,7 +62,7 @@ def test_run_serves_metrics_streams_events_and_detaches(web, tmp_path):
     sgtest.curl(cli, "http://%s/" % sgtest.SERVER4)  # ... at the next SYN
     srv.synguard("set", "sg0", "syn-threshold=3000")
     time.sleep(0.6)
-    events = stop(p)
+    events = sgtest.daemon_stop(p)
     kinds = [e["kind"] for e in events]
     assert "attack_started" in kinds and "attack_ended" in kinds, kinds
     changed = [e for e in events if e["kind"] == "config_changed"]
@@ -123,7 +88,7 @@ def test_restart_with_keep_attached_keeps_connections_and_counters(web, tmp_path
     srv, cli = web.server, web.client
     conf = tmp_path / "synguard.conf"
     conf.write_text(CONF.replace("cookies = auto", "cookies = always"))
-    p, _ = start(srv, conf, "--keep-attached")
+    p, _ = sgtest.daemon_start(srv, conf, "--keep-attached")
     script = os.path.join(web.tmp, "hold.py")
     with open(script, "w") as f:
         f.write(HOLD)
@@ -133,11 +98,11 @@ def test_restart_with_keep_attached_keeps_connections_and_counters(web, tmp_path
     assert sgtest.curl(cli, "http://%s/" % sgtest.SERVER4, count=3) == ["200"] * 3
     before = stats(srv)
     prog = srv.synguard_json("status", "sg0", "--json")["attachments"][0]["xdp_prog_id"]
-    events = stop(p)
+    events = sgtest.daemon_stop(p)
     assert events[-1]["kind"] == "stopped" and events[-1]["detached"] is False
     assert srv.synguard_json("status", "sg0", "--json")["attachments"][0]["xdp_prog_id"] == prog
 
-    p, lines = start(srv, conf)                    # adopts, no --keep-attached now
+    p, lines = sgtest.daemon_start(srv, conf)                    # adopts, no --keep-attached now
     assert lines[0]["kind"] == "adopted"
     hold.stdin.write("go\n")
     hold.stdin.flush()
@@ -145,7 +110,7 @@ def test_restart_with_keep_attached_keeps_connections_and_counters(web, tmp_path
     s = stats(srv)
     assert s["packets"] >= before["packets"] and s["answers"]["synack"] >= 4
     assert srv.synguard_json("status", "sg0", "--json")["attachments"][0]["xdp_prog_id"] == prog
-    events = stop(p)
+    events = sgtest.daemon_stop(p)
     assert events[-1]["detached"] is True
     assert srv.synguard_json("status", "--json")["attachments"] == []
 

@@ -13,7 +13,7 @@ import time
 import pytest
 
 import sgtest
-from test_daemon import CONF, SYNFLOOD, scrape, start, stats, stop
+from test_daemon import CONF, SYNFLOOD, stats
 
 SECS = float(os.environ.get("SG_SOAK_SECS", "300"))
 
@@ -53,7 +53,7 @@ def test_soak(web, tmp_path):
     srv, cli = web.server, web.client
     conf = tmp_path / "synguard.conf"
     conf.write_text(CONF)
-    p, _ = start(srv, conf)
+    p, _ = sgtest.daemon_start(srv, conf)
     # the daemon's stdout (JSON lines: reloads, events) and stderr, drained
     out, err = [], []
     threading.Thread(target=lambda: out.extend(p.stdout), daemon=True).start()
@@ -94,7 +94,7 @@ def test_soak(web, tmp_path):
                                       len(clients.codes))
     # nothing moves now: the metrics are the counters
     time.sleep(1)
-    m, s = scrape(srv), stats(srv)
+    m, s = sgtest.scrape(srv), stats(srv)
     for verdict, reasons in (("passed", s["passes"]), ("dropped", s["drops"])):
         for reason, n in reasons.items():
             key = 'synguard_packets_total{interface="sg0",verdict="%s",reason="%s"}' % (
@@ -113,12 +113,12 @@ def test_soak(web, tmp_path):
     before = stats(srv)
     (a,) = srv.synguard_json("status", "--json")["attachments"]
     assert a["state"] == "attached"
-    p, lines = start(srv, conf)
+    p, lines = sgtest.daemon_start(srv, conf)
     assert lines[0]["kind"] == "adopted", lines
     after = stats(srv)
     assert after["packets"] >= before["packets"]
     assert after["answers"]["synack"] >= before["answers"]["synack"] > 0
     assert sgtest.curl(cli, "http://%s/" % sgtest.SERVER4, count=3) == ["200"] * 3
-    stop(p)
+    sgtest.daemon_stop(p)
     events.terminate()
     events.wait(10)
