@@ -20,7 +20,7 @@ BPF_CFLAGS := -g -O2 -mcpu=v3 -target bpf -Wall -Werror -D__TARGET_ARCH_$(ARCH) 
 CFLAGS  ?= -O2 -g
 CFLAGS  += -Wall -Wextra -Werror -Wno-unused-parameter -Wno-format-truncation -std=gnu11 \
 	   -D_GNU_SOURCE -DSG_VERSION='"$(VERSION)"' -DSG_LIBDIR='"$(PREFIX)/lib/synguard"' -Iinclude -I$(BUILD) -Iuser/lib -Iuser/verbs
-LDLIBS  := -lxdp -lbpf -lelf -lz -ljansson -lnftables -linih -lmicrohttpd -lncursesw -ltinfo -lpcap -lm
+LDLIBS  := -lxdp -lbpf -lelf -lz -ljansson -lnftables -linih -lmicrohttpd -lncursesw -ltinfo -lpcap -lmnl -lm
 
 # user/main.c dispatches to the verbs (user/verbs/), which share the
 # library in user/lib/.

@@ -36,6 +36,7 @@
 #include "lib/lists.h"
 #include "lib/limits.h"
 #include "lib/live.h"
+#include "lib/rtt.h"
 #include "lib/synproxy.h"
 #include "lib/sanity.h"
 #include "lib/verdict.h"
@@ -788,6 +789,7 @@ SEC("sockops")
 int synguard_sockops(struct bpf_sock_ops *skops)
 {
 	sg_live_sockops(skops);
+	sg_rtt_sockops(skops);
 	return 1;
 }
 

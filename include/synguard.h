@@ -554,6 +554,19 @@ struct sg_event {
 	__u32 duration_ms;	/* attack end: how long cookies were engaged */
 };
 
+/*
+ * Handshake RTTs (bpf/lib/rtt.h): a per-CPU log2 histogram of the
+ * handshake RTT of each connection accepted on a protected port in the
+ * interface's namespace. Bucket b < SG_RTT_BUCKETS - 1 counts samples below 2^b
+ * microseconds (and at least 2^(b-1)); the last counts the rest.
+ */
+#define SG_RTT_BUCKETS 25
+
+struct sg_rtt_hist {
+	__u64 bucket[SG_RTT_BUCKETS];
+	__u64 sum_us;
+};
+
 /* synguard trace's filter and records */
 #include "synguard_trace.h"
 

@@ -6,10 +6,14 @@
  * handshake: the kernel keeps one child, and the counter must count one.
  * hs_seen_map remembers the handshakes counted lately, by 4-tuple and the
  * client's ISN; an LRU map, since the twin follows within microseconds.
+ * Its value is the handshake's RTT as synguard measured it, for the
+ * histogram synguard_sockops keeps when the connection is accepted
+ * (lib/rtt.h): the kernel's own sample of a cookie handshake is not one.
  */
 #ifndef SG_BPF_HANDSHAKES_H
 #define SG_BPF_HANDSHAKES_H
 
+#include "clock.h"
 #include "common.h"
 #include "cookie.h"
 #include "parse.h"
@@ -25,8 +29,20 @@ struct {
 	__uint(max_entries, 16384);
 	__uint(map_flags, BPF_F_NO_COMMON_LRU); /* per-CPU free lists: no shared lock */
 	__type(key, struct sg_hs_key);
-	__type(value, __u8);
+	__type(value, __u32); /* RTT in microseconds, or SG_HS_NO_RTT */
 } hs_seen_map SEC(".maps");
+
+/* A handshake completed through synguard whose RTT it could not tell (the
+ * client sent no timestamps). */
+#define SG_HS_NO_RTT 0xffffffffu
+
+/* A handshake's RTT of @ms by sg_now_ms() (to the kernel's tick), from
+ * SYN-ACK to ACK as the ACK's timestamp echo tells it; SG_HS_NO_RTT for
+ * an echo more than a minute old or in the future. */
+static sg_always_inline __u32 sg_hs_rtt_us(__u32 ms)
+{
+	return ms <= 60000 ? ms * 1000 : SG_HS_NO_RTT;
+}
 
 /* The key is built here, not on the stack: on Linux 6.1 the SYNPROXY
  * path's calls would need "combined stack size of 4 calls is 544. Too
@@ -38,12 +54,12 @@ struct {
 	__type(value, struct sg_hs_key);
 } hs_scratch SEC(".maps");
 
-/* Counts the handshake @pkt's ACK completes, unless its twin did. */
-static sg_always_inline void sg_count_handshake(const struct sg_pkt *pkt)
+/* Counts the handshake @pkt's ACK completes, unless its twin did, and
+ * keeps its RTT (@rtt_us, or SG_HS_NO_RTT). */
+static sg_always_inline void sg_count_handshake(const struct sg_pkt *pkt, __u32 rtt_us)
 {
 	struct sg_hs_key *k;
 	__u32 zero = 0;
-	__u8 one = 1;
 
 	k = bpf_map_lookup_elem(&hs_scratch, &zero);
 	if (!k)
@@ -55,7 +71,7 @@ static sg_always_inline void sg_count_handshake(const struct sg_pkt *pkt)
 	 * The lookup is needed too: in the matrix's 6.1 guest, the program's
 	 * BPF_NOEXIST update let the later twin's insert through. */
 	if (bpf_map_lookup_elem(&hs_seen_map, k) ||
-	    bpf_map_update_elem(&hs_seen_map, k, &one, BPF_NOEXIST) == -17 /* EEXIST */)
+	    bpf_map_update_elem(&hs_seen_map, k, &rtt_us, BPF_NOEXIST) == -17 /* EEXIST */)
 		return;
 	sg_count(SG_STAT_INFO_HANDSHAKES, 0);
 }

@@ -61,7 +61,8 @@ static sg_always_inline int sg_tc_assign(struct __sk_buff *skb, const struct sg_
 	bpf_sk_release(skc);
 	if (ret)
 		goto fail;
-	sg_count_handshake(pkt);
+	sg_count_handshake(pkt,
+			   attrs.tstamp_ok ? sg_hs_rtt_us(sg_now_ms() - m->tsecr) : SG_HS_NO_RTT);
 	return SG_TC_ACT_OK;
 fail:
 	/* Passing it on would only make the listener reset the client. */

@@ -49,14 +49,30 @@ static sg_always_inline void sg_synproxy_opts(struct sg_tcp_opts *c)
 	}
 }
 
-/* The SYN-ACK's TSval: a millisecond clock whose low bits carry the
- * client's window scale (SG_SYNPROXY_TS_WSCALE: none) and SACK. */
+/* The SYN-ACK's TSval: its low bits carry the client's window scale
+ * (SG_SYNPROXY_TS_WSCALE: none) and SACK, as SYNPROXY reads them, and the
+ * bits above the millisecond clock, so that the ACK's echo tells the
+ * handshake's RTT. SYNPROXY offsets the server's TSvals to continue from
+ * it, so its rate is the client's to see only in the SYN-ACK. */
 static sg_always_inline __u32 sg_synproxy_tsval(const struct sg_tcp_opts *c)
 {
 	__u32 ws = c->wscale > 14 ? SG_SYNPROXY_TS_WSCALE : c->wscale;
 
-	return (sg_now_ms() & ~((1u << SG_SYNPROXY_TS_BITS) - 1)) | ws |
-	       (c->sack_ok ? SG_SYNPROXY_TS_SACK : 0);
+	return (sg_now_ms() << SG_SYNPROXY_TS_BITS) | ws | (c->sack_ok ? SG_SYNPROXY_TS_SACK : 0);
+}
+
+/* The RTT of the handshake the ACK in @pkt completes, from its echo of
+ * sg_synproxy_tsval(), when it carries Linux's NOP NOP Timestamps. */
+static sg_always_inline __u32 sg_synproxy_rtt_us(const struct sg_pkt *pkt)
+{
+	struct sg_tcp_opts o = {};
+	__u8 *opts = (__u8 *)(pkt->tcp + 1);
+
+	if (pkt->tcp->doff != 8 || !sg_tcp_opts_linux(opts, pkt->data_end, 12, &o))
+		return SG_HS_NO_RTT;
+	/* the clock's low 26 bits are what the shift kept */
+	return sg_hs_rtt_us((sg_now_ms() - (o.tsecr >> SG_SYNPROXY_TS_BITS)) &
+			    (~0u >> SG_SYNPROXY_TS_BITS));
 }
 
 /*
@@ -139,7 +155,7 @@ static sg_always_inline __u32 sg_synproxy_ack_verdict(struct xdp_md *ctx, struct
 		return SG_STAT_DROP_COOKIE_BAD;
 	if (sg_limit_handshake(pkt, cfg, bpf_jiffies64(), sg_hz()))
 		return SG_STAT_DROP_HANDSHAKE_RATE_LIMITED;
-	sg_count_handshake(pkt);
+	sg_count_handshake(pkt, sg_synproxy_rtt_us(pkt));
 	return SG_STAT_PASS_COOKIE_ACK;
 }
 

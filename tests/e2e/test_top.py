@@ -45,6 +45,13 @@ def test_top_shows_live_counters_resizes_and_quits(web):
         line = [l for l in text.splitlines() if l.startswith("answered (SYN-ACKs)")][0]
         assert int(line.split()[-1]) == s["answers"]["synack"] == 3
         wait_for(session, "192.0.2.77")            # top sources, from sampled events
+        # the handshakes' RTTs over the last minute, and nginx's listeners
+        text = wait_for(session, "(3 accepted)")
+        assert "handshake RTT, last" in text, text
+        nginx = [l for l in s["listen"]["listeners"] if l["family"] == 4 and l["port"] == 80][0]
+        line = [l for l in text.splitlines() if l.startswith("listener 0.0.0.0:80 ")][0]
+        assert line.split()[2:7] == ["accept", "queue", "0", "of", str(nginx["backlog"])], line
+        assert "listen overflows" in text, text
         run(["tmux", "resize-window", "-t", session, "-x", "70", "-y", "24"])
         time.sleep(0.5)
         text = wait_for(session, "synguard top - sg0")

@@ -20,6 +20,7 @@
 #include "attachment.h"
 #include "common.h"
 #include "live.h"
+#include "netstat.h"
 #include "pins.h"
 
 /* The kernel honours its cookies for two minutes after it sent one. */
@@ -121,36 +122,14 @@ int sg_live_conn_key(__u64 key[2])
 	return 0;
 }
 
-/* TcpExt SyncookiesSent of this namespace, or 0 if unreadable. */
-static unsigned long long syncookies_sent(void)
-{
-	char names[4096], values[4096], *n, *v, *sn, *sv;
-	unsigned long long sent = 0;
-	FILE *f = fopen("/proc/net/netstat", "r");
-
-	if (!f)
-		return 0;
-	while (fgets(names, sizeof(names), f) && fgets(values, sizeof(values), f)) {
-		if (strncmp(names, "TcpExt:", 7))
-			continue;
-		n = strtok_r(names, " \n", &sn);
-		v = strtok_r(values, " \n", &sv);
-		while (n && v) {
-			if (!strcmp(n, "SyncookiesSent"))
-				sent = strtoull(v, NULL, 10);
-			n = strtok_r(NULL, " \n", &sn);
-			v = strtok_r(NULL, " \n", &sv);
-		}
-	}
-	fclose(f);
-	return sent;
-}
-
 __u64 sg_live_kcookie_until(void)
 {
+	static const char *const name[] = { "SyncookiesSent" };
+	unsigned long long sent;
 	struct timespec ts;
 
-	if (!syncookies_sent() || clock_gettime(CLOCK_MONOTONIC_COARSE, &ts))
+	sg_netstat_read(name, &sent, 1);
+	if (!sent || clock_gettime(CLOCK_MONOTONIC_COARSE, &ts))
 		return 0;
 	return (__u64)ts.tv_sec * 1000000000ull + ts.tv_nsec + SG_KCOOKIE_GRACE_NS;
 }

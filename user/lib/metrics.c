@@ -20,8 +20,10 @@
 #include "names.h"
 #include "attachment.h"
 #include "cookies.h"
+#include "listen_diag.h"
 #include "live.h"
 #include "metrics.h"
+#include "rtt.h"
 #include "stats_read.h"
 
 struct sg_metrics {
@@ -77,6 +79,71 @@ static double key_age(__u32 key_shift, __u64 *epoch)
 	ns = (__u64)tai.tv_sec * 1000000000ull + tai.tv_nsec;
 	*epoch = ns >> shift;
 	return (ns - (*epoch << shift)) / 1e9;
+}
+
+/* The handshake RTT histogram, where the socket counter takes it. */
+static void put_rtt(struct buf *b, const struct sg_attachment *a)
+{
+	const char *ifn = a->ifname;
+	__u64 cum = 0;
+	struct sg_rtt r;
+
+	if (sg_rtt_read(a, &r) || !r.measured)
+		return;
+	help(b, "synguard_handshake_rtt_seconds", "histogram",
+	     "Handshake RTT (SYN-ACK to ACK) of each connection accepted, cookies and the "
+	     "kernel's own handshakes alike.");
+	for (int i = 0; i < SG_RTT_BUCKETS; i++) {
+		cum += r.h.bucket[i];
+		if (i < SG_RTT_BUCKETS - 1)
+			put(b,
+			    "synguard_handshake_rtt_seconds_bucket{interface=\"%s\",le=\"%.9g\"} "
+			    "%llu\n",
+			    ifn, sg_rtt_bound(i), (unsigned long long)cum);
+		else
+			put(b,
+			    "synguard_handshake_rtt_seconds_bucket{interface=\"%s\",le=\"+Inf\"} "
+			    "%llu\n",
+			    ifn, (unsigned long long)cum);
+	}
+	put(b, "synguard_handshake_rtt_seconds_sum{interface=\"%s\"} %.6f\n", ifn,
+	    r.h.sum_us / 1e6);
+	put(b, "synguard_handshake_rtt_seconds_count{interface=\"%s\"} %llu\n", ifn,
+	    (unsigned long long)r.count);
+}
+
+/* The protected listeners' queues and the kernel's listen counters. */
+static void put_listen(struct buf *b, const struct sg_attachment *a)
+{
+	static const char *const gauge[][2] = {
+		{ "synguard_listen_accept_queue", "Connections waiting for accept()." },
+		{ "synguard_listen_backlog", "The backlog listen() set (one more is let in)." },
+		{ "synguard_listen_syn_recv", "Half-open request sockets (SYN-RECV)." },
+	};
+	struct sg_listen_health h;
+	struct sg_ports ports;
+	__u32 zero = 0;
+
+	if (bpf_map_lookup_elem(a->ports_fd, &zero, &ports) || sg_listen_health_read(&ports, &h))
+		return;
+	for (size_t g = 0; g < ARRAY_SIZE(gauge); g++) {
+		help(b, gauge[g][0], "gauge", gauge[g][1]);
+		for (int i = 0; i < h.n; i++) {
+			const struct sg_listener *l = &h.l[i];
+			__u32 v = g == 0 ? l->accept_queue : g == 1 ? l->backlog : l->syn_recv;
+			char addr[64];
+
+			inet_ntop(l->family == 4 ? AF_INET : AF_INET6, l->addr, addr, sizeof(addr));
+			put(b, "%s{interface=\"%s\",address=\"%s\",port=\"%u\"} %u\n", gauge[g][0],
+			    a->ifname, addr, l->port, v);
+		}
+	}
+	help(b, "synguard_listen_overflows_total", "counter",
+	     "The kernel's TcpExtListenOverflows: accept queues found full (this namespace).");
+	put(b, "synguard_listen_overflows_total{interface=\"%s\"} %llu\n", a->ifname, h.overflows);
+	help(b, "synguard_listen_drops_total", "counter",
+	     "The kernel's TcpExtListenDrops: SYNs and ACKs listeners dropped (this namespace).");
+	put(b, "synguard_listen_drops_total{interface=\"%s\"} %llu\n", a->ifname, h.drops);
 }
 
 /* The exposition text for @a; NULL on failure. */
@@ -144,6 +211,8 @@ char *sg_metrics_render(const struct sg_attachment *a, size_t *len)
 		     "Established TCP sockets the socket counter counts in the namespace.");
 		put(&b, "synguard_live_sockets{interface=\"%s\"} %lld\n", ifn, live);
 	}
+	put_rtt(&b, a);
+	put_listen(&b, a);
 	help(&b, "synguard_syn_threshold", "gauge", "SYNs per second that engage cookies (auto).");
 	put(&b, "synguard_syn_threshold{interface=\"%s\"} %u\n", ifn, cfg.syn_threshold);
 

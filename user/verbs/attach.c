@@ -398,9 +398,9 @@ static int attach_locked(const void *arg)
 	with_tc = feat.reqsk_kfunc && feat.tcx;
 	bpf_program__set_autoload(skel->progs.synguard_tc, with_tc);
 	/* The socket counter, wherever cookies may check the ACKs of local
-	 * sockets. */
-	live = args->socket_counter &&
-	       (with_tc || (sg_synproxy_wanted(&cfg) && cfg.role == SG_ROLE_SERVER));
+	 * sockets, or the servers are local: it also takes the handshakes'
+	 * RTTs. */
+	live = args->socket_counter && (with_tc || cfg.role == SG_ROLE_SERVER);
 	bpf_program__set_autoload(skel->progs.synguard_sockops, live);
 
 	DECLARE_LIBXDP_OPTS(xdp_program_opts, xopts, .obj = skel->obj,

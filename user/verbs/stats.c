@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* synguard stats [IFACE] [--json] [--watch] [--interval SECONDS] */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -13,6 +14,8 @@
 #include "names.h"
 #include "attachment.h"
 #include "cookies.h"
+#include "listen_diag.h"
+#include "rtt.h"
 #include "stats_read.h"
 #include "verbs.h"
 
@@ -120,6 +123,95 @@ static void stats_adaptive_human(const struct sg_attachment *a)
 		       v.att.attacks);
 }
 
+static json_t *stats_rtt_json(const struct sg_attachment *a)
+{
+	json_t *o, *buckets;
+	struct sg_rtt r;
+
+	if (sg_rtt_read(a, &r))
+		return json_null();
+	buckets = json_array();
+	for (int b = 0; b < SG_RTT_BUCKETS; b++)
+		json_array_append_new(
+			buckets,
+			json_pack("{s:o, s:I}", "le_s",
+				  b < SG_RTT_BUCKETS - 1 ? json_real(sg_rtt_bound(b)) : json_null(),
+				  "count", (json_int_t)r.h.bucket[b]));
+	o = json_pack("{s:b, s:I, s:f, s:o}", "measured", r.measured, "count", (json_int_t)r.count,
+		      "sum_s", r.h.sum_us / 1e6, "buckets", buckets);
+	json_object_set_new(o, "p50_ms",
+			    r.count ? json_real(sg_rtt_quantile(&r, 0.5) * 1e3) : json_null());
+	json_object_set_new(o, "p90_ms",
+			    r.count ? json_real(sg_rtt_quantile(&r, 0.9) * 1e3) : json_null());
+	json_object_set_new(o, "p99_ms",
+			    r.count ? json_real(sg_rtt_quantile(&r, 0.99) * 1e3) : json_null());
+	return o;
+}
+
+/* The protected ports' listeners in @h; false (said) if unreadable. */
+static bool stats_listen(const struct sg_attachment *a, struct sg_listen_health *h)
+{
+	struct sg_ports ports;
+	__u32 zero = 0;
+
+	if (bpf_map_lookup_elem(a->ports_fd, &zero, &ports)) {
+		sg_err("cannot read the ports of %s: %s", a->ifname, strerror(errno));
+		return false;
+	}
+	return !sg_listen_health_read(&ports, h);
+}
+
+static json_t *stats_listen_json(const struct sg_attachment *a)
+{
+	struct sg_listen_health h;
+	json_t *arr;
+
+	if (!stats_listen(a, &h))
+		return json_null();
+	arr = json_array();
+	for (int i = 0; i < h.n; i++) {
+		const struct sg_listener *l = &h.l[i];
+		char addr[64];
+
+		inet_ntop(l->family == 4 ? AF_INET : AF_INET6, l->addr, addr, sizeof(addr));
+		json_array_append_new(arr, json_pack("{s:i, s:s, s:i, s:I, s:I, s:I}", "family",
+						     l->family, "address", addr, "port", l->port,
+						     "accept_queue", (json_int_t)l->accept_queue,
+						     "backlog", (json_int_t)l->backlog, "syn_recv",
+						     (json_int_t)l->syn_recv));
+	}
+	return json_pack("{s:o, s:b, s:I, s:I}", "listeners", arr, "truncated", h.truncated,
+			 "listen_overflows", (json_int_t)h.overflows, "listen_drops",
+			 (json_int_t)h.drops);
+}
+
+static void stats_health_human(const struct sg_attachment *a)
+{
+	struct sg_listen_health h;
+	struct sg_rtt r;
+
+	if (!sg_rtt_read(a, &r)) {
+		if (!r.measured)
+			printf("  handshake RTT: not measured (the socket counter is off)\n");
+		else if (r.count)
+			printf("  handshake RTT: %llu accepted, median %.2f ms, p90 %.2f ms, "
+			       "p99 %.2f ms\n",
+			       (unsigned long long)r.count, sg_rtt_quantile(&r, 0.5) * 1e3,
+			       sg_rtt_quantile(&r, 0.9) * 1e3, sg_rtt_quantile(&r, 0.99) * 1e3);
+	}
+	if (!stats_listen(a, &h))
+		return;
+	for (int i = 0; i < h.n; i++) {
+		char name[80];
+
+		sg_listener_name(&h.l[i], name, sizeof(name));
+		printf("  listener %s: accept queue %u of %u, %u half-open\n", name,
+		       h.l[i].accept_queue, h.l[i].backlog, h.l[i].syn_recv);
+	}
+	printf("  kernel: %llu listen overflows, %llu listen drops (this namespace)\n", h.overflows,
+	       h.drops);
+}
+
 static json_t *stats_json(const struct stats_view *v)
 {
 	struct sg_totals t, tp;
@@ -155,6 +247,8 @@ static json_t *stats_json(const struct stats_view *v)
 	json_object_set_new(o, "answers", answers);
 	json_object_set_new(o, "cookies", stats_cookies_json(&v->cur));
 	json_object_set_new(o, "adaptive", stats_adaptive_json(v->a));
+	json_object_set_new(o, "handshake_rtt", stats_rtt_json(v->a));
+	json_object_set_new(o, "listen", stats_listen_json(v->a));
 	json_object_set_new(o, "counters", counters);
 	if (!v->have_prev)
 		return o;
@@ -221,6 +315,7 @@ static void stats_human(const struct stats_view *v)
 			       (unsigned long long)(c.bad + c.expired), (unsigned long long)c.bad,
 			       (unsigned long long)c.expired, (unsigned long long)c.handshakes);
 	}
+	stats_health_human(v->a);
 	for (unsigned int i = 0; i < SG_STAT__MAX; i++) {
 		const char *s = SG_STAT_IS_PASS(i) ? "pass" : SG_STAT_IS_TX(i) ? "tx" :
 				SG_STAT_IS_DROP(i) ? "drop" : "info";

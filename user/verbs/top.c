@@ -19,6 +19,8 @@
 #include "names.h"
 #include "attachment.h"
 #include "cookies.h"
+#include "listen_diag.h"
+#include "rtt.h"
 #include "stats_read.h"
 #include "verbs.h"
 
@@ -40,6 +42,11 @@ struct top {
 	struct source src[MAX_SOURCES];
 	int nsrc;
 	time_t window;		/* top sources: the current minute */
+	struct sg_rtt rtt[HISTORY]; /* a second apart, the newest last */
+	int rtt_n;
+	struct sg_listen_health listen;
+	bool have_listen;
+	unsigned long long overflows_prev;
 };
 
 static int top_event(void *ctx, void *data, size_t size)
@@ -95,6 +102,63 @@ static void spark(int y, int x, const double *h, int n, int width)
 static double rate(const struct top *t, unsigned int i, double dt)
 {
 	return t->have_prev && dt > 0 ? (t->cur.c[i].packets - t->prev.c[i].packets) / dt : 0;
+}
+
+/* Handshake RTTs over the last minute, and the protected listeners. */
+static int draw_health(struct top *t, int y, double dt)
+{
+	struct sg_rtt win;
+
+	y++;
+	if (t->rtt_n && !t->rtt[HISTORY - 1].measured) {
+		mvprintw(y++, 0, "handshake RTT: not measured (the socket counter is off)");
+	} else if (t->rtt_n) {
+		win = t->rtt[HISTORY - 1];
+		sg_rtt_sub(&win, &t->rtt[HISTORY - t->rtt_n]);
+		if (win.count)
+			mvprintw(y++, 0,
+				 "handshake RTT, last %2d s: median %.2f ms, p90 %.2f ms, "
+				 "p99 %.2f ms (%llu accepted)",
+				 t->rtt_n, sg_rtt_quantile(&win, 0.5) * 1e3,
+				 sg_rtt_quantile(&win, 0.9) * 1e3,
+				 sg_rtt_quantile(&win, 0.99) * 1e3, (unsigned long long)win.count);
+		else
+			mvprintw(y++, 0, "handshake RTT, last %2d s: no connection accepted",
+				 t->rtt_n);
+	}
+	if (!t->have_listen)
+		return y;
+	for (int i = 0; i < t->listen.n && i < 4; i++) {
+		const struct sg_listener *l = &t->listen.l[i];
+		char name[80];
+
+		sg_listener_name(l, name, sizeof(name));
+		mvprintw(y++, 0, "listener %-30s accept queue %5u of %-5u %6u half-open", name,
+			 l->accept_queue, l->backlog, l->syn_recv);
+	}
+	mvprintw(y++, 0, "kernel: %llu listen overflows (%.0f/s), %llu listen drops",
+		 t->listen.overflows,
+		 dt > 0 && t->listen.overflows >= t->overflows_prev
+			 ? (t->listen.overflows - t->overflows_prev) / dt
+			 : 0.0,
+		 t->listen.drops);
+	return y;
+}
+
+/* A second's sample of the RTT histogram and the listeners. */
+static void sample_health(struct top *t)
+{
+	struct sg_ports ports;
+	__u32 zero = 0;
+
+	memmove(t->rtt, t->rtt + 1, (HISTORY - 1) * sizeof(*t->rtt));
+	if (!sg_rtt_read(&t->a, &t->rtt[HISTORY - 1]))
+		t->rtt_n += t->rtt_n < HISTORY;
+	t->overflows_prev = t->have_listen ? t->listen.overflows : 0;
+	t->have_listen = !bpf_map_lookup_elem(t->a.ports_fd, &zero, &ports) &&
+			 !sg_listen_health_read(&ports, &t->listen);
+	if (!t->overflows_prev)
+		t->overflows_prev = t->listen.overflows;
 }
 
 static void draw(struct top *t)
@@ -156,6 +220,7 @@ static void draw(struct top *t)
 		mvprintw(y, 0, "drops/s");
 		spark(y++, 22, t->drops, t->hist_n, w);
 	}
+	y = draw_health(t, y, dt);
 	y++;
 	attron(A_BOLD);
 	mvprintw(y++, 0, "%-26s %12s %14s", "drops by reason", "per second", "total");
@@ -272,6 +337,7 @@ static int cmd_top(int argc, char **argv)
 			t->nsrc = 0;
 		}
 		ring_buffer__consume(rb);
+		sample_health(t);
 		draw(t);
 		/* a second of keys (q quits; resizes redraw at once) */
 		for (int i = 0; i < 20 && !sg_stop; i++) {
