@@ -51,6 +51,24 @@ def tshark(path):
 
 
 @pytest.mark.cookies
+def test_trace_count_stops_after_n_packets_arrived(web):
+    srv, cli = web.server, web.client
+    srv.synguard("attach", "sg0", "--ports", "80", "--cookies", "always")
+    p = trace_proc(srv, "--src", sgtest.CLIENT4 + "/32", "--port", "80", "--json",
+                   "--count", "2", "--duration", "30")
+    try:
+        assert sgtest.curl(cli, "http://%s/" % sgtest.SERVER4) == ["200"]
+        out, err = p.communicate(timeout=10)
+    finally:
+        p.kill()
+    assert p.returncode == 0, err
+    recs = [json.loads(line) for line in out.splitlines()]
+    # the SYN and the ACK arrived; synguard's SYN-ACK between them is shown
+    assert [(r["hook"], r["tcp_flags"]) for r in recs if r["hook"] != "tc"] == \
+        [("xdp", "S"), ("xdp_reply", "SA"), ("xdp", "A")], recs
+
+
+@pytest.mark.cookies
 def test_trace_follows_a_cookie_handshake(web):
     srv, cli = web.server, web.client
     srv.synguard("attach", "sg0", "--ports", "80", "--cookies", "always")

@@ -55,6 +55,8 @@ struct trace_ctx {
 	struct trace_flow flows[TRACE_FLOWS];
 	int n_flows, next_id;
 	long packets;
+	long arrived;	    /* of the packets, those that came in (not synguard's replies) */
+	bool counted;	    /* --count of them arrived */
 	double wall_offset; /* CLOCK_REALTIME - CLOCK_MONOTONIC, seconds */
 	int err;
 };
@@ -137,7 +139,7 @@ static int trace_handle(void *data, void *raw, size_t size)
 	size_t caplen;
 	const char *vt;
 
-	if (size < sizeof(*r) || sg_stop || t->err)
+	if (size < sizeof(*r) || sg_stop || t->err || (t->counted && r->hook == SG_TRACE_XDP))
 		return 0;
 	caplen = r->caplen < SG_TRACE_SNAP ? r->caplen : SG_TRACE_SNAP;
 	if (!sg_tpkt_parse(r->data, caplen, &p))
@@ -236,8 +238,11 @@ static int trace_handle(void *data, void *raw, size_t size)
 		puts(line);
 	}
 	fflush(stdout);
-	if (++t->packets >= t->cfg->count && t->cfg->count)
-		sg_stop = 1;
+	t->packets++;
+	/* --count: packets that arrived; the SYN-ACKs and TC records of
+	 * those still come */
+	if (r->hook == SG_TRACE_XDP && ++t->arrived >= t->cfg->count && t->cfg->count)
+		t->counted = true;
 	return 0;
 }
 
@@ -265,7 +270,7 @@ static const struct sg_opt trace_opts[] = {
 	  .off = offsetof(struct trace_cfg, count),
 	  .min = 1,
 	  .max = 1000000000,
-	  .help = "stop after N packets" },
+	  .help = "stop after N packets have arrived (synguard's replies to them are shown)" },
 	{ .name = "duration",
 	  .short_opt = 'd',
 	  .kind = SG_OPT_NUMBER,
@@ -552,7 +557,7 @@ static int trace_run(const struct trace_cfg *c, const char *ifname)
 	sg_install_stop_handlers();
 	if (!c->json)
 		fprintf(stderr, "tracing %s for %lds; Ctrl-C stops\n", a.ifname, c->duration);
-	while (!sg_stop && !t->err && trace_now() <= f.deadline_ns) {
+	while (!sg_stop && !t->err && !t->counted && trace_now() <= f.deadline_ns) {
 		err = ring_buffer__poll(rb, 100);
 		if (err == -EINTR) {
 			err = 0;
