@@ -26,33 +26,15 @@ struct {
 	__type(value, struct sg_rtt_hist);
 } rtt_map SEC(".maps");
 
-/* The histogram's bucket for @us: its number of significant bits. */
+/* The histogram's bucket for @us: its number of significant bits, at
+ * most the last bucket's. */
 static sg_always_inline __u32 sg_rtt_bucket(__u32 us)
 {
 	__u32 b = 0;
 
-	if (us >> 16) {
-		us >>= 16;
-		b += 16;
-	}
-	if (us >> 8) {
-		us >>= 8;
-		b += 8;
-	}
-	if (us >> 4) {
-		us >>= 4;
-		b += 4;
-	}
-	if (us >> 2) {
-		us >>= 2;
-		b += 2;
-	}
-	if (us >> 1) {
-		us >>= 1;
-		b += 1;
-	}
-	b += us;
-	return b < SG_RTT_BUCKETS - 1 ? b : SG_RTT_BUCKETS - 1;
+	while (b < SG_RTT_BUCKETS - 1 && us >> b)
+		b++;
+	return b;
 }
 
 /* The handshake synguard completed for the socket, as hs_seen_map keys
