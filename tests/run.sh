@@ -39,7 +39,8 @@ mkdir -p build
 if [ "$what" = guest ]; then
 	# the kernel and what synguard makes of it, for the matrix's table
 	build/synguard status | head -n 1
-	set -- -m "matrix${SG_VM_DESELECT:+ and not $SG_VM_DESELECT}" "$@"
+	# the slowest tests' times, for the matrix's time budget
+	set -- -m "matrix${SG_VM_DESELECT:+ and not $SG_VM_DESELECT}" --durations=12 "$@"
 fi
 
 if [ "$what" = all ]; then
