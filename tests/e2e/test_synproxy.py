@@ -197,9 +197,12 @@ def test_local_flood(local):
     srv.synguard("attach", "sg0", "--ports", "80", "--cookies", "always",
                  "--completion", "synproxy")
     ct_before = ct_count(srv)
-    spec = sgtest.spoofed_syns(2000, ("192.0.2", sgtest.SERVER4), ("2001:db8::", sgtest.SERVER6))
-    codes = sgtest.flood_while_curling(local, cli, spec, ["http://%s/" % sgtest.SERVER4,
-                                                   "http://[%s]/" % sgtest.SERVER6])
+    urls = ["http://%s/" % sgtest.SERVER4, "http://[%s]/" % sgtest.SERVER6]
+    codes = [c for u in urls for c in sgtest.curl(cli, u)]  # the neighbours synflood sends to
+    bound = ["--count", "2000", "--rate", "2000", "--duration", "10"]
+    codes += sgtest.synflood_while_curling(cli, [
+        ["--dst", sgtest.SERVER4, "--src", "192.0.2.128/25"] + bound,
+        ["--dst", sgtest.SERVER6, "--src", "2001:db8::1000/116"] + bound], urls)
     assert codes and codes == ["200"] * len(codes)
     s = stats(srv, "sg0")
     assert s["answers"]["synack"] >= 0.9 * 4000
@@ -235,9 +238,14 @@ def test_gateway(gateway):
         assert r["client"]["snd_wscale"] == 7      # the backend's, announced by the gateway
 
     ct_before = ct_count(gw)
-    spec = sgtest.spoofed_syns(1500, ("198.51.100", BACKEND4), ("2001:db8:1::", BACKEND6))
-    codes = sgtest.flood_while_curling(gateway, cli, spec, urls)
+    # the backends are off-link: synflood's frames go to the gateway's MAC
+    mac = json.loads(gw.exec(["ip", "-j", "link", "show", "dev", "sgc"]).stdout)[0]["address"]
+    bound = ["--count", "1500", "--rate", "1500", "--duration", "10", "--dst-mac", mac]
+    codes = sgtest.synflood_while_curling(cli, [
+        ["--dst", BACKEND4, "--src", "198.51.100.128/25"] + bound,
+        ["--dst", BACKEND6, "--src", "2001:db8:1::1000/116"] + bound], urls)
     assert codes and codes == ["200"] * len(codes)
+    assert stats(gw, "sgc")["answers"]["synack"] >= 0.9 * 3000
     assert synproxy_syns(gw) <= 2
     assert ct_count(gw) - ct_before <= len(codes) + 2
     assert srv.exec(["ss", "-Htan", "state", "syn-recv"]).stdout.strip() == ""
