@@ -25,6 +25,8 @@ BPFFS = "/sys/fs/bpf"
 
 SERVER4, CLIENT4 = "192.0.2.1", "192.0.2.2"
 SERVER6, CLIENT6 = "2001:db8::1", "2001:db8::2"
+# spoofed sources in the test subnets that hold neither host's address
+SPOOFED = ((SERVER4, "192.0.2.128/25"), (SERVER6, "2001:db8::1000/116"))
 
 _counter = 0
 _kernel = None
@@ -289,14 +291,18 @@ def conn_hash(peer, pport, local, lport, key):
 SYNFLOOD = os.path.join(REPO, "build", "synflood")
 
 
-def synflood_while_curling(cli, floods, urls):
-    """Runs build/synflood from cli's sg1 once for each argument list of
-    floods, all at once, while cli curls urls, two requests each at a
-    time; returns the HTTP codes. synflood builds its frames in BPF, where
-    scapy takes a minute for a few thousand in the matrix's guests."""
-    procs = [subprocess.Popen(cli.cmd([SYNFLOOD, "--iface", "sg1"] + f),
-                              stdout=subprocess.DEVNULL) for f in floods]
-    codes = []
+def synflood_while_curling(cli, targets, count, urls, extra=()):
+    """Floods each of targets, [(dst, spoofed source prefix)], all at once,
+    with count SYNs in a second from cli's sg1 (build/synflood, with extra
+    arguments), while cli curls urls, two requests each at a time; one
+    request to each URL first resolves the neighbours synflood sends to.
+    Returns the HTTP codes. synflood builds its frames in BPF, where scapy
+    took a minute for a few thousand in the matrix's guests."""
+    codes = [c for u in urls for c in curl(cli, u)]
+    bound = ["--count", str(count), "--rate", str(count), "--duration", "10"] + list(extra)
+    procs = [subprocess.Popen(cli.cmd([SYNFLOOD, "--iface", "sg1", "--dst", dst, "--src", src] +
+                                      bound), stdout=subprocess.DEVNULL)
+             for dst, src in targets]
     try:
         while any(p.poll() is None for p in procs):
             for url in urls:

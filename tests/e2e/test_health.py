@@ -163,7 +163,7 @@ def test_half_open_requests_are_counted(web):
     srv, cli = web.server, web.client
     srv.synguard("attach", "sg0", "--ports", "80", "--cookies", "off")
     # SYNs from addresses that never answer: their request sockets wait
-    for dst, src in ((sgtest.SERVER4, "192.0.2.128/25"), (sgtest.SERVER6, "2001:db8::1000/116")):
+    for dst, src in sgtest.SPOOFED:
         cli.exec([sgtest.SYNFLOOD, "--iface", "sg1", "--dst", dst, "--src", src, "--count", "5",
                   "--duration", "5"])
     deadline = time.time() + 5

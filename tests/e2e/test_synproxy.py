@@ -198,11 +198,7 @@ def test_local_flood(local):
                  "--completion", "synproxy")
     ct_before = ct_count(srv)
     urls = ["http://%s/" % sgtest.SERVER4, "http://[%s]/" % sgtest.SERVER6]
-    codes = [c for u in urls for c in sgtest.curl(cli, u)]  # the neighbours synflood sends to
-    bound = ["--count", "2000", "--rate", "2000", "--duration", "10"]
-    codes += sgtest.synflood_while_curling(cli, [
-        ["--dst", sgtest.SERVER4, "--src", "192.0.2.128/25"] + bound,
-        ["--dst", sgtest.SERVER6, "--src", "2001:db8::1000/116"] + bound], urls)
+    codes = sgtest.synflood_while_curling(cli, sgtest.SPOOFED, 2000, urls)
     assert codes and codes == ["200"] * len(codes)
     s = stats(srv, "sg0")
     assert s["answers"]["synack"] >= 0.9 * 4000
@@ -240,10 +236,9 @@ def test_gateway(gateway):
     ct_before = ct_count(gw)
     # the backends are off-link: synflood's frames go to the gateway's MAC
     mac = json.loads(gw.exec(["ip", "-j", "link", "show", "dev", "sgc"]).stdout)[0]["address"]
-    bound = ["--count", "1500", "--rate", "1500", "--duration", "10", "--dst-mac", mac]
-    codes = sgtest.synflood_while_curling(cli, [
-        ["--dst", BACKEND4, "--src", "198.51.100.128/25"] + bound,
-        ["--dst", BACKEND6, "--src", "2001:db8:1::1000/116"] + bound], urls)
+    codes = sgtest.synflood_while_curling(
+        cli, ((BACKEND4, "198.51.100.128/25"), (BACKEND6, "2001:db8:1::1000/116")), 1500, urls,
+        ("--dst-mac", mac))
     assert codes and codes == ["200"] * len(codes)
     assert stats(gw, "sgc")["answers"]["synack"] >= 0.9 * 3000
     assert synproxy_syns(gw) <= 2
