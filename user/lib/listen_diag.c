@@ -17,7 +17,9 @@
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <libmnl/libmnl.h>
+#include <bpf/bpf.h>
 
+#include "attachment.h"
 #include "listen_diag.h"
 #include "netstat.h"
 
@@ -130,15 +132,22 @@ static int diag_dump(struct mnl_socket *nl, struct diag_walk *w, __u32 states)
 	return ret < 0 ? -errno : 0;
 }
 
-int sg_listen_health_read(const struct sg_ports *ports, struct sg_listen_health *h)
+int sg_listen_health_read(const struct sg_attachment *a, struct sg_listen_health *h)
 {
 	static const char *const names[] = { "ListenOverflows", "ListenDrops" };
 	unsigned long long v[2];
-	struct diag_walk w = { .ports = ports, .h = h };
+	struct sg_ports ports;
+	struct diag_walk w = { .ports = &ports, .h = h };
 	struct mnl_socket *nl;
+	__u32 zero = 0;
 	int err = 0;
 
 	memset(h, 0, sizeof(*h));
+	if (bpf_map_lookup_elem(a->ports_fd, &zero, &ports)) {
+		err = -errno;
+		sg_err("cannot read the ports of %s: %s", a->ifname, strerror(-err));
+		return err;
+	}
 	nl = mnl_socket_open(NETLINK_SOCK_DIAG);
 	if (!nl || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
 		err = -errno;
@@ -166,10 +175,15 @@ int sg_listen_health_read(const struct sg_ports *ports, struct sg_listen_health 
 	return 0;
 }
 
+void sg_listener_addr(const struct sg_listener *l, char *buf, size_t len)
+{
+	inet_ntop(l->family == 4 ? AF_INET : AF_INET6, l->addr, buf, len);
+}
+
 void sg_listener_name(const struct sg_listener *l, char *buf, size_t len)
 {
 	char a[INET6_ADDRSTRLEN];
 
-	inet_ntop(l->family == 4 ? AF_INET : AF_INET6, l->addr, a, sizeof(a));
+	sg_listener_addr(l, a, sizeof(a));
 	snprintf(buf, len, l->family == 4 ? "%s:%u" : "[%s]:%u", a, l->port);
 }

@@ -29,10 +29,13 @@ struct sg_listen_health {
 	unsigned long long drops;     /* TcpExtListenDrops */
 };
 
-/* The listeners on @ports' ports and the counters; a negative errno
- * (said on stderr) if sock_diag cannot be asked. */
-int sg_listen_health_read(const struct sg_ports *ports, struct sg_listen_health *h);
-/* "ADDR:PORT" of @l, IPv6 in brackets. */
+struct sg_attachment;
+
+/* The listeners on @a's protected ports and the counters; a negative
+ * errno (said on stderr) if the ports or sock_diag cannot be read. */
+int sg_listen_health_read(const struct sg_attachment *a, struct sg_listen_health *h);
+/* @l's address; and "ADDR:PORT", IPv6 in brackets. */
+void sg_listener_addr(const struct sg_listener *l, char *buf, size_t len);
 void sg_listener_name(const struct sg_listener *l, char *buf, size_t len);
 
 #endif /* SG_USER_LISTEN_DIAG_H */

@@ -121,10 +121,8 @@ static void put_listen(struct buf *b, const struct sg_attachment *a)
 		{ "synguard_listen_syn_recv", "Half-open request sockets (SYN-RECV)." },
 	};
 	struct sg_listen_health h;
-	struct sg_ports ports;
-	__u32 zero = 0;
 
-	if (bpf_map_lookup_elem(a->ports_fd, &zero, &ports) || sg_listen_health_read(&ports, &h))
+	if (sg_listen_health_read(a, &h))
 		return;
 	for (size_t g = 0; g < ARRAY_SIZE(gauge); g++) {
 		help(b, gauge[g][0], "gauge", gauge[g][1]);
@@ -133,7 +131,7 @@ static void put_listen(struct buf *b, const struct sg_attachment *a)
 			__u32 v = g == 0 ? l->accept_queue : g == 1 ? l->backlog : l->syn_recv;
 			char addr[64];
 
-			inet_ntop(l->family == 4 ? AF_INET : AF_INET6, l->addr, addr, sizeof(addr));
+			sg_listener_addr(l, addr, sizeof(addr));
 			put(b, "%s{interface=\"%s\",address=\"%s\",port=\"%u\"} %u\n", gauge[g][0],
 			    a->ifname, addr, l->port, v);
 		}

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* synguard stats [IFACE] [--json] [--watch] [--interval SECONDS] */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -148,32 +147,19 @@ static json_t *stats_rtt_json(const struct sg_attachment *a)
 	return o;
 }
 
-/* The protected ports' listeners in @h; false (said) if unreadable. */
-static bool stats_listen(const struct sg_attachment *a, struct sg_listen_health *h)
-{
-	struct sg_ports ports;
-	__u32 zero = 0;
-
-	if (bpf_map_lookup_elem(a->ports_fd, &zero, &ports)) {
-		sg_err("cannot read the ports of %s: %s", a->ifname, strerror(errno));
-		return false;
-	}
-	return !sg_listen_health_read(&ports, h);
-}
-
 static json_t *stats_listen_json(const struct sg_attachment *a)
 {
 	struct sg_listen_health h;
 	json_t *arr;
 
-	if (!stats_listen(a, &h))
+	if (sg_listen_health_read(a, &h))
 		return json_null();
 	arr = json_array();
 	for (int i = 0; i < h.n; i++) {
 		const struct sg_listener *l = &h.l[i];
 		char addr[64];
 
-		inet_ntop(l->family == 4 ? AF_INET : AF_INET6, l->addr, addr, sizeof(addr));
+		sg_listener_addr(l, addr, sizeof(addr));
 		json_array_append_new(arr, json_pack("{s:i, s:s, s:i, s:I, s:I, s:I}", "family",
 						     l->family, "address", addr, "port", l->port,
 						     "accept_queue", (json_int_t)l->accept_queue,
@@ -199,7 +185,7 @@ static void stats_health_human(const struct sg_attachment *a)
 			       (unsigned long long)r.count, sg_rtt_quantile(&r, 0.5) * 1e3,
 			       sg_rtt_quantile(&r, 0.9) * 1e3, sg_rtt_quantile(&r, 0.99) * 1e3);
 	}
-	if (!stats_listen(a, &h))
+	if (sg_listen_health_read(a, &h))
 		return;
 	for (int i = 0; i < h.n; i++) {
 		char name[80];

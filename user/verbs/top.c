@@ -148,15 +148,11 @@ static int draw_health(struct top *t, int y, double dt)
 /* A second's sample of the RTT histogram and the listeners. */
 static void sample_health(struct top *t)
 {
-	struct sg_ports ports;
-	__u32 zero = 0;
-
 	memmove(t->rtt, t->rtt + 1, (HISTORY - 1) * sizeof(*t->rtt));
 	if (!sg_rtt_read(&t->a, &t->rtt[HISTORY - 1]))
 		t->rtt_n += t->rtt_n < HISTORY;
 	t->overflows_prev = t->have_listen ? t->listen.overflows : 0;
-	t->have_listen = !bpf_map_lookup_elem(t->a.ports_fd, &zero, &ports) &&
-			 !sg_listen_health_read(&ports, &t->listen);
+	t->have_listen = !sg_listen_health_read(&t->a, &t->listen);
 	if (!t->overflows_prev)
 		t->overflows_prev = t->listen.overflows;
 }
