@@ -293,20 +293,34 @@ _Static_assert((SG_TRACE_SNAP & (SG_TRACE_SNAP - 1)) == 0, "tr_size() masks");
 
 /* Global functions, verified once, so that synguard_xdp and synguard_tc
  * pay only the test of sg_trace.deadline_ns while no trace runs. */
-__noinline int sg_trace_xdp_enter(struct xdp_md *ctx)
+/* The entry's one body, for XDP (@xdp) or TC: they differ in the
+ * frame's length, how its bytes are read, their scratch slot and the
+ * counters they watch. */
+static sg_always_inline int tr_enter(void *ctx, const bool xdp)
 {
 	struct sg_trace_scratch *s;
 	__u32 len, n = 0;
 	__u64 now = 0;
+	long err;
 
 	if (!ctx)
 		return 0;
-	len = sg_xdp_len(ctx);
-	s = tr_begin(0, len, &now, &n);
-	if (!s || bpf_xdp_load_bytes(ctx, 0, s->data, tr_size(n)))
+	len = xdp ? sg_xdp_len(ctx) : ((struct __sk_buff *)ctx)->len;
+	s = tr_begin(!xdp, len, &now, &n);
+	if (!s)
 		return 0;
-	tr_arm(s, now, len, n, 0);
+	if (xdp)
+		err = bpf_xdp_load_bytes(ctx, 0, s->data, tr_size(n));
+	else
+		err = bpf_skb_load_bytes(ctx, 0, s->data, tr_size(n));
+	if (!err)
+		tr_arm(s, now, len, n, xdp ? 0 : SG_STAT__INFO_START + 1);
 	return 0;
+}
+
+__noinline int sg_trace_xdp_enter(struct xdp_md *ctx)
+{
+	return tr_enter(ctx, true);
 }
 
 __noinline int sg_trace_xdp_exit(struct xdp_md *ctx, __u32 action)
@@ -343,18 +357,7 @@ __noinline int sg_trace_xdp_exit(struct xdp_md *ctx, __u32 action)
 
 __noinline int sg_trace_tc_enter(struct __sk_buff *skb)
 {
-	struct sg_trace_scratch *s;
-	__u32 len, n = 0;
-	__u64 now = 0;
-
-	if (!skb)
-		return 0;
-	len = skb->len;
-	s = tr_begin(1, len, &now, &n);
-	if (!s || bpf_skb_load_bytes(skb, 0, s->data, tr_size(n)))
-		return 0;
-	tr_arm(s, now, len, n, SG_STAT__INFO_START + 1);
-	return 0;
+	return tr_enter(skb, false);
 }
 
 /* A record only where synguard_tc completed a handshake, or failed to. */
